@@ -1,0 +1,13 @@
+/** Every destination type Tagwire knows, in one list. Adding a destination means adding it here. */
+import type { DestinationDefinition } from "./types.ts";
+import { webhook } from "./webhook/index.ts";
+
+export const DESTINATIONS = [webhook] as const satisfies readonly DestinationDefinition[];
+
+const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));
+
+export function definitionOf(type: string): DestinationDefinition {
+  const d = byType.get(type);
+  if (!d) throw new Error(`unknown destination type ${type}`);
+  return d;
+}

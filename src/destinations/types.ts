@@ -1,0 +1,98 @@
+/**
+ * The contract every destination adapter implements. An adapter maps canonical events to outbound request
+ * descriptions and reads vendor responses; it never sends. Delivery (src/delivery) alone sends, retries and
+ * records outcomes, so every adapter can be tested as data.
+ */
+import type { z } from "zod";
+import type { CanonicalEvent } from "../event/canonical.ts";
+
+export type Purpose = "analytics" | "ads" | "none";
+export type Mode = "live" | "dry_run" | "test";
+
+/** One HTTP request an adapter wants sent. Bodies are strings so they are recorded and signed exactly. */
+export interface OutboundRequest {
+  method: "POST" | "GET" | "PUT" | "PATCH";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** A request plus the events it carries, so delivery can track each event × destination outcome. */
+export interface BuiltRequest {
+  request: OutboundRequest;
+  event_ids: string[];
+}
+
+export interface Skip {
+  event_id: string;
+  reason: string;
+}
+
+export interface BuildResult {
+  requests: BuiltRequest[];
+  skipped: Skip[];
+}
+
+/** What an adapter gets: its parsed settings, its secrets, the clock, its mode. Never `env`. */
+export interface BuildContext<S> {
+  destination: string;
+  settings: S;
+  /** Secret values keyed by the settings key that named them (`secrets.api_secret`). */
+  secrets: Record<string, string | undefined>;
+  mode: Mode;
+  /** The vendor event name for this event (from the plan, the destination's `events` map or its default). */
+  eventName(event: CanonicalEvent): string | undefined;
+  now: () => number;
+  /** Base URL to use instead of the vendor's host (regional hosts, test doubles). */
+  endpoint: string | undefined;
+  /** An OAuth access token when the destination declares `auth` (delivery obtains and caches it). */
+  accessToken?: string;
+}
+
+export type OutcomeKind = "ok" | "retry" | "drop" | "auth";
+
+export interface Outcome {
+  kind: OutcomeKind;
+  status: number;
+  /** Seconds to wait before retrying, from Retry-After or the vendor's own hint. */
+  retryAfter?: number;
+  /** Short summary of the vendor's answer (error body, trace id), never a secret. */
+  detail?: string;
+  /** Per-event outcomes when the vendor reports rows separately (Google Ads partial failure). */
+  perEvent?: Record<string, Outcome>;
+}
+
+export interface VendorResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+export interface TokenExchange {
+  request(settings: unknown, secrets: Record<string, string | undefined>, endpoint: string | undefined): OutboundRequest;
+  /** Reads the token and its lifetime in seconds from the token endpoint's answer. */
+  parse(body: string): { token: string; expiresIn: number };
+}
+
+export interface DestinationDefinition<S = any> {
+  type: string;
+  title: string;
+  /** The consent purpose this kind of destination needs unless its config says otherwise. */
+  purpose: Purpose;
+  /** Ad networks never receive raw PII, and only get user data when `ad_user_data` consent allows. */
+  adNetwork: boolean;
+  /** Type-specific settings; the common keys (mode, endpoint, ip, events, …) are added by the config schema. */
+  settings: z.ZodObject<any>;
+  /** Settings keys whose values are names of Worker secrets. */
+  secretKeys: readonly string[];
+  /** Most events one request may carry. */
+  maxBatch: number;
+  /** How long after the event the vendor still accepts it, in hours; retries stop there. */
+  freshnessHours: number;
+  /** Vendor name for a canonical event when neither plan nor config maps it; undefined = not sent. */
+  defaultEventName?(name: string): string | undefined;
+  build(events: readonly CanonicalEvent[], ctx: BuildContext<S>): Promise<BuildResult>;
+  /** Reads the vendor's answer; when absent the HTTP status alone decides. */
+  interpret?(response: VendorResponse, built: BuiltRequest): Outcome;
+  auth?: TokenExchange;
+}

@@ -1,0 +1,80 @@
+/**
+ * Generic signed webhook: POSTs canonical events as JSON to a URL of yours. The body is
+ * `{"events":[…]}`; `Tagwire-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` lets the
+ * receiver check origin and freshness. User traits follow the `pii` policy.
+ */
+import { z } from "zod";
+import type { CanonicalEvent, UserTraits } from "../../event/canonical.ts";
+import { hashNormalized, hmacSha256Hex, sha256Hex } from "../../identity/hash.ts";
+import { normalizeEmail, normalizePhoneDigits } from "../../identity/normalize.ts";
+import type { BuildContext, DestinationDefinition } from "../types.ts";
+
+/** Version of the webhook body; receivers can branch on the `Tagwire-Version` header. */
+export const WEBHOOK_VERSION = "2026-11-01";
+
+export const WebhookSettings = z.object({
+  url: z.url().describe("Where to POST the events"),
+  secret: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, "a secret name in UPPER_SNAKE_CASE")
+    .describe("Name of the Worker secret used to sign the body"),
+  pii: z
+    .enum(["raw", "hashed", "drop"])
+    .default("hashed")
+    .describe("User traits as given, as SHA-256 of their normalized form, or left out"),
+  max_batch: z.int().min(1).max(100).default(50),
+});
+export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
+async function hashTraits(user: UserTraits): Promise<UserTraits> {
+  const out: UserTraits = {};
+  for (const [k, v] of Object.entries(user) as [keyof UserTraits, string][]) {
+    const normalized =
+      k === "email" ? normalizeEmail(v) : k === "phone" ? normalizePhoneDigits(v) : v.trim().toLowerCase();
+    if (normalized) out[k] = await hashNormalized(normalized);
+  }
+  return out;
+}
+
+async function applyPii(e: CanonicalEvent, pii: WebhookSettings["pii"]): Promise<CanonicalEvent> {
+  if (pii === "raw") return e;
+  return { ...e, user: pii === "drop" ? {} : await hashTraits(e.user) };
+}
+
+export const webhook: DestinationDefinition<WebhookSettings> = {
+  type: "webhook",
+  title: "Signed webhook",
+  purpose: "analytics",
+  adNetwork: false,
+  settings: WebhookSettings,
+  secretKeys: ["secret"],
+  maxBatch: 100,
+  freshnessHours: 72,
+  defaultEventName: (name) => name,
+  async build(events, ctx: BuildContext<WebhookSettings>) {
+    const out = [];
+    const size = ctx.settings.max_batch;
+    for (let i = 0; i < events.length; i += size) {
+      const chunk = events.slice(i, i + size);
+      const body = JSON.stringify({ events: await Promise.all(chunk.map((e) => applyPii(e, ctx.settings.pii))) });
+      const t = Math.floor(ctx.now() / 1000);
+      const secret = ctx.secrets.secret ?? "";
+      const ids = chunk.map((e) => e.event_id);
+      out.push({
+        event_ids: ids,
+        request: {
+          method: "POST" as const,
+          url: ctx.endpoint ?? ctx.settings.url,
+          headers: {
+            "content-type": "application/json",
+            "tagwire-version": WEBHOOK_VERSION,
+            "tagwire-signature": `t=${t},v1=${await hmacSha256Hex(secret, `${t}.${body}`)}`,
+            "idempotency-key": ids.length === 1 ? ids[0]! : await sha256Hex(ids.join(",")),
+          },
+          body,
+        },
+      });
+    }
+    return { requests: out, skipped: [] };
+  },
+};

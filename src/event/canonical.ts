@@ -1,0 +1,128 @@
+/**
+ * The canonical event: the one shape every source (browser, pixel, server) is turned into, and the only
+ * thing dedupe, delivery and destination adapters ever see. Documented field by field in README.
+ */
+
+export type EventSource = "browser" | "pixel" | "server";
+
+/** Click ids Tagwire keeps from landing URLs (and Meta's fbc/fbp cookies). */
+export const CLICK_ID_KEYS = [
+  "gclid",
+  "gbraid",
+  "wbraid",
+  "fbclid",
+  "ttclid",
+  "li_fat_id",
+  "msclkid",
+  "ScCid",
+  "rdt_cid",
+  "epik",
+] as const;
+export type ClickIdKey = (typeof CLICK_ID_KEYS)[number];
+
+export type ClickIds = Partial<Record<ClickIdKey | "fbc" | "fbp", string>>;
+
+/** User traits as given by identify() or the server: raw here; each destination normalizes and hashes. */
+export interface UserTraits {
+  email?: string;
+  phone?: string;
+  first_name?: string;
+  last_name?: string;
+  gender?: string;
+  date_of_birth?: string;
+  street?: string;
+  city?: string;
+  state?: string;
+  postal_code?: string;
+  country?: string;
+  external_id?: string;
+}
+
+export interface Geo {
+  country: string | null;
+  region: string | null;
+  region_code: string | null;
+  city: string | null;
+  postal_code: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  timezone: string | null;
+  continent: string | null;
+  asn: number | null;
+  colo: string | null;
+}
+
+export interface Device {
+  type: "desktop" | "mobile" | "tablet" | "bot" | "other";
+  os: string | null;
+  browser: string | null;
+}
+
+/** Vendor cookies read from the request, passed through untouched for the destinations that use them. */
+export interface VendorCookies {
+  _ga?: string;
+  _ttp?: string;
+  _scid?: string;
+  _rdt_uuid?: string;
+  _epik?: string;
+  hubspotutk?: string;
+}
+
+export interface Consent {
+  analytics: boolean;
+  ads: boolean;
+  ad_user_data: boolean;
+  ad_personalization: boolean;
+  /** The browser sent `Sec-GPC: 1`: ads (sale/share) are denied whatever else was said. */
+  gpc: boolean;
+}
+
+export interface Violation {
+  rule: string;
+  path: string;
+  message: string;
+}
+
+export interface CanonicalEvent {
+  event_id: string;
+  name: string;
+  /** When it happened (ISO 8601): client time clamped to received_at ± the configured tolerance. */
+  time: string;
+  received_at: string;
+  source: EventSource;
+  anonymous_id: string | null;
+  session_id: string | null;
+  user_id: string | null;
+  properties: Record<string, unknown>;
+  value: number | null;
+  currency: string | null;
+  /** Whether `value` is the actual amount or an estimate from the plan (close rate × deal size, fixed). */
+  value_kind: "actual" | "estimated" | null;
+  page: {
+    url: string | null;
+    path: string | null;
+    title: string | null;
+    referrer: string | null;
+  };
+  campaign: {
+    source: string | null;
+    medium: string | null;
+    name: string | null;
+    term: string | null;
+    content: string | null;
+  };
+  click_ids: ClickIds;
+  user: UserTraits;
+  context: {
+    ip: string | null;
+    user_agent: string | null;
+    locale: string | null;
+    geo: Geo;
+    device: Device;
+    bot: boolean;
+    cookies: VendorCookies;
+  };
+  consent: Consent;
+  /** Present when the unknown-event policy is `flag`, or rules were broken in flag mode. */
+  violations?: Violation[];
+}

@@ -1,0 +1,25 @@
+/** Worker entry: the fetch handler and the Durable Object exports. */
+import { loadConfig } from "./config/load.ts";
+import type { Env } from "./env.ts";
+import { errorResponse, HttpError, json } from "./http/responses.ts";
+import { routerFor } from "./routes/router.ts";
+
+export { DebugLog } from "./debug/DebugLog.ts";
+
+export default {
+  async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
+    const loaded = loadConfig(env.TAGWIRE_CONFIG);
+    if (!loaded.ok) {
+      // A broken config must be loud: every request says so rather than silently forwarding nothing.
+      return json(500, { error: "config_invalid", status: "config_invalid", problems: loaded.problems });
+    }
+    try {
+      const res = await routerFor(loaded.config).fetch(request, { cfg: loaded.config, env, exec, now: Date.now() });
+      return res ?? errorResponse(404, "not_found", [{ path: "path", message: `no route ${new URL(request.url).pathname}` }]);
+    } catch (e) {
+      if (e instanceof HttpError) return errorResponse(e.status, e.code, e.details, e.headers);
+      console.error("tagwire: unhandled error", e instanceof Error ? e.stack : String(e));
+      return errorResponse(500, "internal_error", [{ path: "", message: "unexpected error; the event was not accepted, retry" }]);
+    }
+  },
+} satisfies ExportedHandler<Env>;

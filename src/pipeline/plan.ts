@@ -1,0 +1,155 @@
+/**
+ * Applies the tracking plan to one validated event: name rules, the unknown-event policy, each property
+ * rule, and the conversion value rule.
+ */
+import type { Config, EventPlan, PropertyRule } from "../config/schema.ts";
+import { EVENT_NAME } from "../config/lints.ts";
+import type { Violation } from "../event/canonical.ts";
+import type { FieldError } from "./incoming.ts";
+
+/** Events the SDK itself emits; always known even when the plan does not list them. */
+export const SYSTEM_EVENTS: Record<string, EventPlan> = {
+  page_viewed: {
+    description: "A page (or SPA route) was viewed",
+    owner: "tagwire",
+    properties: {},
+    additional_properties: true,
+    destinations: {},
+  },
+  user_identified: {
+    description: "The visitor was identified (identify())",
+    owner: "tagwire",
+    properties: {},
+    additional_properties: true,
+    destinations: {},
+  },
+};
+
+export type PlanOutcome =
+  | { kind: "reject"; errors: FieldError[] }
+  | { kind: "drop"; reason: string }
+  | {
+      kind: "accept";
+      plan: EventPlan | undefined;
+      violations: Violation[];
+      value: number | null;
+      currency: string | null;
+      value_kind: "actual" | "estimated" | null;
+    };
+
+function typeOk(rule: PropertyRule, v: unknown): boolean {
+  switch (rule.type) {
+    case "string":
+      return typeof v === "string";
+    case "number":
+      return typeof v === "number" && Number.isFinite(v);
+    case "integer":
+      return typeof v === "number" && Number.isInteger(v);
+    case "boolean":
+      return typeof v === "boolean";
+    case "array":
+      return Array.isArray(v);
+    case "object":
+      return typeof v === "object" && v !== null && !Array.isArray(v);
+  }
+}
+
+const patternCache = new Map<string, RegExp>();
+function pattern(p: string): RegExp {
+  let r = patternCache.get(p);
+  if (!r) {
+    r = new RegExp(p);
+    patternCache.set(p, r);
+  }
+  return r;
+}
+
+export function checkProperty(name: string, rule: PropertyRule, v: unknown, path: string): FieldError | undefined {
+  if (v === undefined || v === null) return rule.required ? { path, message: `required by the tracking plan` } : undefined;
+  if (!typeOk(rule, v)) return { path, message: `expected ${rule.type === "integer" ? "an integer" : rule.type}` };
+  if (rule.enum && !rule.enum.includes(v as string | number)) {
+    return { path, message: `expected one of ${rule.enum.map((e) => JSON.stringify(e)).join(", ")}` };
+  }
+  if (typeof v === "number") {
+    if (rule.min !== undefined && v < rule.min) return { path, message: `must be ≥ ${rule.min}` };
+    if (rule.max !== undefined && v > rule.max) return { path, message: `must be ≤ ${rule.max}` };
+  }
+  if (typeof v === "string" || Array.isArray(v)) {
+    if (rule.min_length !== undefined && v.length < rule.min_length) return { path, message: `length must be ≥ ${rule.min_length}` };
+    if (rule.max_length !== undefined && v.length > rule.max_length) return { path, message: `length must be ≤ ${rule.max_length}` };
+  }
+  if (typeof v === "string" && rule.pattern !== undefined && !pattern(rule.pattern).test(v)) {
+    return { path, message: `must match ${rule.pattern}` };
+  }
+  void name;
+  return undefined;
+}
+
+export function lookupPlan(cfg: Config, name: string): EventPlan | undefined {
+  return cfg.plan.events[name] ?? SYSTEM_EVENTS[name];
+}
+
+function currencyOf(props: Record<string, unknown>, plan: EventPlan | undefined, cfg: Config): string {
+  const c = props.currency;
+  if (typeof c === "string" && /^[A-Za-z]{3}$/.test(c)) return c.toUpperCase();
+  return plan?.currency ?? cfg.plan.default_currency;
+}
+
+export function applyPlan(
+  cfg: Config,
+  name: string,
+  properties: Record<string, unknown>,
+  prefix: string,
+): PlanOutcome {
+  const at = (p: string) => (prefix ? `${prefix}.${p}` : p);
+  if (!EVENT_NAME.test(name)) {
+    return {
+      kind: "reject",
+      errors: [{ path: at("name"), message: "event names are snake_case with two or more words, e.g. purchase_completed" }],
+    };
+  }
+  const plan = lookupPlan(cfg, name);
+  const violations: Violation[] = [];
+  if (!plan) {
+    const policy = cfg.plan.unknown_events;
+    if (policy === "reject") {
+      return { kind: "reject", errors: [{ path: at("name"), message: `unknown event "${name}" (not in the tracking plan)` }] };
+    }
+    if (policy === "drop") return { kind: "drop", reason: `unknown event "${name}"` };
+    violations.push({ rule: "unknown_event", path: "name", message: `"${name}" is not in the tracking plan` });
+  } else {
+    const errors: FieldError[] = [];
+    for (const [prop, rule] of Object.entries(plan.properties)) {
+      const err = checkProperty(prop, rule, properties[prop], at(`properties.${prop}`));
+      if (err) errors.push(err);
+    }
+    if (!plan.additional_properties) {
+      for (const prop of Object.keys(properties)) {
+        if (!(prop in plan.properties)) errors.push({ path: at(`properties.${prop}`), message: "not in the tracking plan" });
+      }
+    }
+    if (errors.length) return { kind: "reject", errors };
+  }
+
+  let value: number | null = null;
+  let value_kind: "actual" | "estimated" | null = null;
+  const rule = plan?.value;
+  if (rule && "from" in rule) {
+    const v = properties[rule.from];
+    if (typeof v === "number" && Number.isFinite(v)) {
+      value = v;
+      value_kind = "actual";
+    }
+  } else if (rule && "fixed" in rule) {
+    value = rule.fixed;
+    value_kind = "estimated";
+  } else if (rule && "estimated" in rule) {
+    value = Math.round(rule.estimated.close_rate * rule.estimated.average_deal_size * 100) / 100;
+    value_kind = "estimated";
+  } else if (typeof properties.value === "number" && Number.isFinite(properties.value)) {
+    value = properties.value;
+    value_kind = "actual";
+  }
+  const currency = value === null ? null : currencyOf(properties, plan, cfg);
+  return { kind: "accept", plan, violations, value, currency, value_kind };
+}

@@ -1,0 +1,33 @@
+/**
+ * GET P/debug/events and P/debug/requests: recent canonical events and the outbound requests each destination
+ * sent or (dry_run) recorded. Only when `debug = true`, and only from localhost unless the admin token is given.
+ */
+import { debugLog } from "../debug/record.ts";
+import { HttpError, json } from "../http/responses.ts";
+import type { RouteContext } from "./context.ts";
+
+const LOCAL = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+export function requireDebug(request: Request, rc: RouteContext): void {
+  if (!rc.cfg.debug) throw new HttpError(404, "not_found", [{ path: "path", message: "debug endpoints are off (debug = false)" }]);
+  const host = new URL(request.url).hostname;
+  if (LOCAL.has(host)) return;
+  const token = rc.env[rc.cfg.admin.token_secret];
+  const auth = request.headers.get("authorization");
+  if (typeof token !== "string" || !token || auth !== `Bearer ${token}`) {
+    throw new HttpError(401, "unauthorized", [{ path: "Authorization", message: "debug endpoints need the admin bearer token" }]);
+  }
+}
+
+export async function debugList(request: Request, rc: RouteContext, kind: "event" | "request"): Promise<Response> {
+  requireDebug(request, rc);
+  const limit = Math.max(1, Math.min(500, Number(new URL(request.url).searchParams.get("limit") ?? 100) || 100));
+  const items = await debugLog(rc.env).list(kind, limit);
+  return json(200, { [kind === "event" ? "events" : "requests"]: items });
+}
+
+export async function debugClear(request: Request, rc: RouteContext): Promise<Response> {
+  requireDebug(request, rc);
+  await debugLog(rc.env).clear();
+  return json(200, { cleared: true });
+}

@@ -1,0 +1,64 @@
+/** POST P/e: browser events, one or {"batch": [...]}, as JSON or text/plain (sendBeacon). */
+import { handOff } from "../delivery/handoff.ts";
+import { parseJson, readText, requireContentType } from "../http/body.ts";
+import { corsHeaders, withCors } from "../http/cors.ts";
+import { HttpError, json } from "../http/responses.ts";
+import { runPipeline, type PipelineResult } from "../pipeline/index.ts";
+import type { RouteContext } from "./context.ts";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BATCH = 100;
+
+/** Splits a parsed body into items; `batch` says whether paths get a `batch[i]` prefix. */
+export function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
+  if (typeof body === "object" && body !== null && !Array.isArray(body) && "batch" in body) {
+    const keys = Object.keys(body);
+    if (keys.length !== 1) {
+      const extra = keys.find((k) => k !== "batch")!;
+      throw new HttpError(400, "invalid_event", [{ path: extra, message: "unknown field beside batch" }]);
+    }
+    const batch = (body as { batch: unknown }).batch;
+    if (!Array.isArray(batch)) throw new HttpError(400, "invalid_event", [{ path: "batch", message: "expected an array" }]);
+    if (batch.length === 0) throw new HttpError(400, "invalid_event", [{ path: "batch", message: "must not be empty" }]);
+    if (batch.length > MAX_BATCH) {
+      throw new HttpError(413, "payload_too_large", [{ path: "batch", message: `at most ${MAX_BATCH} events` }]);
+    }
+    return { items: batch, batch: true };
+  }
+  return { items: [body], batch: false };
+}
+
+/** 202 with what was accepted and rejected; 400 when nothing was accepted and something was invalid. */
+export function ingestAnswer(result: PipelineResult, headers: Headers): Response {
+  for (const c of result.setCookies) headers.append("set-cookie", c);
+  if (result.events.length === 0 && result.rejected.length > 0) {
+    return json(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors), rejected: result.rejected }, headers);
+  }
+  return json(
+    202,
+    {
+      accepted: result.events.length,
+      event_ids: result.events.map((e) => e.event_id),
+      rejected: result.rejected,
+      ...(result.dropped.length ? { dropped: result.dropped } : {}),
+    },
+    headers,
+  );
+}
+
+export async function ingest(request: Request, rc: RouteContext): Promise<Response> {
+  withCors(rc.cfg, request);
+  const headers = new Headers(corsHeaders(request));
+  try {
+    requireContentType(request, ["application/json", "text/plain"]);
+    const body = parseJson(await readText(request, MAX_BODY_BYTES));
+    const { items, batch } = itemsOf(body);
+    const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now });
+    await handOff(rc.cfg, rc.env, rc.exec, result.events);
+    return ingestAnswer(result, headers);
+  } catch (e) {
+    // Errors from a CORS-allowed request still need CORS headers, or the browser hides them from the SDK.
+    if (e instanceof HttpError) e.headers = headers;
+    throw e;
+  }
+}

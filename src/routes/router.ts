@@ -1,0 +1,45 @@
+/** Wires the routes under the configured prefix. One router per config (cached). */
+import { IttyRouter, type IRequest } from "itty-router";
+import type { Config } from "../config/schema.ts";
+import { preflight } from "../http/cors.ts";
+import { errorResponse } from "../http/responses.ts";
+import type { RouteContext } from "./context.ts";
+import { debugClear, debugList } from "./debug.ts";
+import { health } from "./health.ts";
+import { ingest } from "./ingest.ts";
+import { pixel } from "./pixel.ts";
+
+type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
+
+const methodNotAllowed = (allowed: string) => () =>
+  errorResponse(405, "method_not_allowed", [{ path: "method", message: `use ${allowed}` }], { allow: allowed });
+
+export function buildRouter(cfg: Config) {
+  const router = IttyRouter<IRequest, [RouteContext]>({ base: cfg.prefix });
+  const route = (path: string, handlers: Partial<Record<"GET" | "POST", Handler>>, cors = false) => {
+    const allowed = [...Object.keys(handlers), ...(cors ? ["OPTIONS"] : [])].join(", ");
+    router.all(path, (request, rc) => {
+      if (cors && request.method === "OPTIONS") return preflight(rc.cfg, request);
+      const h = handlers[request.method as "GET" | "POST"] ?? (request.method === "HEAD" ? handlers.GET : undefined);
+      return h ? h(request, rc) : methodNotAllowed(allowed)();
+    });
+  };
+  route("/e", { POST: ingest }, true);
+  route("/p.gif", { GET: pixel });
+  route("/health", { GET: health });
+  route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
+  route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
+  route("/debug/clear", { POST: debugClear });
+  return router;
+}
+
+const cache = new WeakMap<Config, ReturnType<typeof buildRouter>>();
+
+export function routerFor(cfg: Config) {
+  let r = cache.get(cfg);
+  if (!r) {
+    r = buildRouter(cfg);
+    cache.set(cfg, r);
+  }
+  return r;
+}

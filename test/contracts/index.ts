@@ -1,0 +1,5 @@
+/** Every destination's contract module, in one list (one line per destination). */
+import type { ContractModule } from "./types.ts";
+import { webhookContract } from "./webhook.cases.ts";
+
+export const CONTRACTS: ContractModule[] = [webhookContract];
