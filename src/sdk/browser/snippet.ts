@@ -1,0 +1,28 @@
+/**
+ * The <head> queue snippet: defines `tagwire` at once so calls made before P/s.js loads are kept (with their
+ * time) and replayed by the SDK, then loads the SDK. `track` already returns the event_id it will use, so the
+ * id can go to browser pixels before the script arrives. Built to a one-line string; TAGWIRE_SRC is replaced
+ * by the script URL.
+ */
+declare const TAGWIRE_SRC: string;
+
+((w: Window & { tagwire?: Record<string, unknown> }, d: Document) => {
+  if (w.tagwire) return;
+  const q: unknown[] = [];
+  const t: Record<string, unknown> = (w.tagwire = { q });
+  for (const m of ["track", "page", "identify", "consent"]) {
+    t[m] = (...a: unknown[]) => {
+      let id;
+      if (m == "track") {
+        const o = (a[2] = { ...(a[2] as object) }) as { event_id?: string };
+        id = o.event_id ||= crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(36).slice(2);
+      }
+      q.push([m, a, Date.now()]);
+      return id;
+    };
+  }
+  const s = d.createElement("script");
+  s.async = true;
+  s.src = TAGWIRE_SRC;
+  d.head.appendChild(s);
+})(window, document);
