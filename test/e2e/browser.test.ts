@@ -27,7 +27,8 @@ type TagwireWindow = Window & {
     track(name: string, props?: object, o?: { event_id?: string }): string;
     page(): string;
     identify(id: string, traits?: object): string;
-    consent(c: object): void;
+    consent(c: object | null): void;
+    reset(): void;
     flush(): void;
   };
 };
@@ -191,5 +192,47 @@ describe.skipIf(!present && !ci)("the SDK in a real browser", () => {
     const identify = (await debugEvents(base)).find((e) => e.name === "user_identified" && e.user_id === "user_e2e");
     expect(identify?.user.email).toBe("ada@example.com");
     expect(Date.parse(added!.time)).toBeLessThanOrEqual(Date.parse(purchase!.time));
+  });
+
+  it("never throws into the host page, even with unserializable properties and localStorage blocked", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // Storage disabled by the browser (some privacy modes, sandboxed frames): every access throws.
+    await page.addInitScript(() =>
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("storage is disabled", "SecurityError");
+        },
+      }),
+    );
+    await servePage(page, base, "/shop/hostile", scriptPage());
+    await page.goto(`${base}/shop/hostile`);
+    const got = await page.evaluate(() => {
+      const t = (window as unknown as TagwireWindow).tagwire as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+      const outcomes: unknown[] = [];
+      for (const call of [
+        () => t.track!("product_added", cycle),
+        () => t.track!("product_added", { n: BigInt(1) }),
+        () => t.track!(),
+        () => t.consent!(null),
+        () => t.identify!(),
+        () => t.reset!(),
+        () => t.page!(),
+      ]) {
+        try {
+          outcomes.push(call() ?? null);
+        } catch (e) {
+          outcomes.push(`threw ${String(e)}`);
+        }
+      }
+      return { outcomes, ok: t.track!("lead_submitted", { lead_id: "lead_hostile" }) as string };
+    });
+    expect(got.outcomes.filter((o) => typeof o === "string" && o.startsWith("threw"))).toEqual([]);
+    expect(got.outcomes.slice(0, 2)).toEqual([null, null]);
+    const [event] = await waitForEvents(base, [got.ok]);
+    expect(event!.properties).toEqual({ lead_id: "lead_hostile" });
+    expect(errors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { CanonicalEvent } from "../../src/event/canonical.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const P = "/k7q";
@@ -119,23 +120,8 @@ export async function servePage(page: Page, base: string, path: string, html: st
   );
 }
 
-export interface DebugEvent {
-  event_id: string;
-  name: string;
-  source: string;
-  time: string;
-  anonymous_id: string | null;
-  session_id: string | null;
-  user_id: string | null;
-  properties: Record<string, unknown>;
-  value: number | null;
-  currency: string | null;
-  page: { url: string | null; path: string | null; title: string | null; referrer: string | null };
-  campaign: { source: string | null; medium: string | null };
-  click_ids: Record<string, string>;
-  user: Record<string, string>;
-  consent: { analytics: boolean; ads: boolean; ad_user_data: boolean; ad_personalization: boolean };
-}
+/** What P/debug/events lists: canonical events. */
+export type DebugEvent = CanonicalEvent;
 export interface DebugRequest {
   destination: string;
   event_ids: string[];

@@ -120,16 +120,21 @@ const retry = safe(() => {
 
 const send = (type: string, name: string, o: Partial<Ev> & { event_id?: string | undefined }) => {
   const id = (o.event_id && String(o.event_id)) || uuid();
-  buffer.push({
-    ...o,
-    event_id: id,
-    name,
-    type,
-    time: at || Date.now(),
-    page: { url: location.href, path: location.pathname, title: d.title, referrer },
-    user_id: read(USER_KEY) || undefined,
-    consent: read(CONSENT_KEY) || undefined,
-  });
+  // A JSON copy now: later changes to the caller's objects do not leak in, and an unserializable value
+  // (a cycle, a BigInt) fails this one call instead of the whole batch at flush time.
+  const ev: Ev = JSON.parse(
+    JSON.stringify({
+      ...o,
+      event_id: id,
+      name,
+      type,
+      time: at || Date.now(),
+      page: { url: location.href, path: location.pathname, title: d.title, referrer },
+      user_id: read(USER_KEY) || undefined,
+      consent: read(CONSENT_KEY) || undefined,
+    }),
+  );
+  buffer.push(ev);
   if (leaving || buffer.length >= BATCH_MAX) flush();
   else timer ||= setTimeout(flush, FLUSH_MS) as unknown as number;
   return id;
@@ -147,6 +152,8 @@ const api = {
   }),
   /** Google Consent Mode v2 names; merged into what was said before and sent with every later event. */
   consent: safe((c: Consent) => write(CONSENT_KEY, { ...read(CONSENT_KEY), ...c })),
+  /** Forgets the identified user (logout); the anonymous id stays, as it is the server's cookie. */
+  reset: safe(() => localStorage.removeItem(USER_KEY)),
   flush,
 };
 
