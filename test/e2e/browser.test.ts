@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { SNIPPET_JS } from "../../src/sdk/generated.ts";
+import { snippetFor } from "../../src/sdk/snippet.ts";
 import {
   CHROMIUM,
   chromiumAvailable,
@@ -97,6 +97,12 @@ describe.skipIf(!present && !ci)("the SDK in a real browser", () => {
       campaign: { source: "newsletter", medium: "email" },
       click_ids: { gclid: "Cj0KCQ-e2e" },
     });
+    // An id the server would not keep (too short) is replaced in the browser, so the returned id is the real one.
+    const short = await page.evaluate(() =>
+      (window as unknown as TagwireWindow).tagwire.track("lead_submitted", { lead_id: "l_1" }, { event_id: "1001" }),
+    );
+    expect(short).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await waitForEvents(base, [short]);
     // The automatic page view came first, on the same visitor.
     const page_viewed = (await debugEvents(base)).find((e) => e.name === "page_viewed" && e.page.url === landing);
     expect(page_viewed?.anonymous_id).toBe(purchase!.anonymous_id);
@@ -162,6 +168,19 @@ describe.skipIf(!present && !ci)("the SDK in a real browser", () => {
     await page.waitForFunction(() => localStorage.getItem("tw_q") === null, undefined, { timeout: 15_000 });
   });
 
+  it("keeps a batch the server answered 503 and sends it on the next page load", async () => {
+    await servePage(page, base, "/shop/outage", scriptPage());
+    const ingest = `${base}${P}/e`;
+    await page.route(ingest, (route) => route.fulfill({ status: 503, contentType: "application/json", body: "{}" }));
+    await page.goto(`${base}/shop/outage`);
+    const id = await track("product_added", { product_id: "sku_outage", price: 9 });
+    await page.waitForFunction((eid) => (localStorage.getItem("tw_q") ?? "").includes(eid), id, { timeout: 15_000 });
+    await page.unroute(ingest);
+    await page.reload();
+    const [event] = await waitForEvents(base, [id]);
+    expect(event!.properties).toMatchObject({ product_id: "sku_outage" });
+  });
+
   it("loses nothing a page tracked before the script loaded, and replays it in order with its consent", async () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -169,7 +188,7 @@ describe.skipIf(!present && !ci)("the SDK in a real browser", () => {
       await released;
       await route.continue();
     });
-    const snippet = SNIPPET_JS.replace('"__TAGWIRE_SRC__"', JSON.stringify(`${P}/s.js`));
+    const snippet = snippetFor(`${P}/s.js`);
     const body = `<script>
       window.early = [
         tagwire.track("product_added", { product_id: "sku_early", price: 3 }),
@@ -177,6 +196,7 @@ describe.skipIf(!present && !ci)("the SDK in a real browser", () => {
       ];
       tagwire.consent({ ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied" });
       window.early.push(tagwire.track("purchase_completed", { order_id: "ord_early", value: 12 }, { event_id: "evt-early-purchase" }));
+      window.early.push(tagwire.track("lead_submitted", { lead_id: "lead_early" }, { event_id: "42" }));
     </script>`;
     await servePage(page, base, "/shop/early", `<!doctype html><html><head><title>Early</title><script>${snippet}</script></head><body>${body}</body></html>`);
     // The page's load event waits for the held script, so only wait for the document.
@@ -185,8 +205,9 @@ describe.skipIf(!present && !ci)("the SDK in a real browser", () => {
     expect(early[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(early[1]).toBeUndefined(); // identify's id is not known before load; track's is
     expect(early[2]).toBe("evt-early-purchase");
+    expect(early[3]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     release();
-    const [added, purchase] = await waitForEvents(base, [early[0]!, "evt-early-purchase"]);
+    const [added, purchase] = await waitForEvents(base, [early[0]!, "evt-early-purchase", early[3]!]);
     expect(added).toMatchObject({ name: "product_added", consent: { ads: true } });
     expect(purchase).toMatchObject({ name: "purchase_completed", user_id: "user_e2e", consent: { ads: false }, value: 12 });
     const identify = (await debugEvents(base)).find((e) => e.name === "user_identified" && e.user_id === "user_e2e");

@@ -15,7 +15,12 @@ declare const TAGWIRE_SRC: string;
       let id;
       if (m == "track") {
         const o = (a[2] = { ...(a[2] as object) }) as { event_id?: string };
-        id = o.event_id ||= crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(36).slice(2);
+        // The same rule as the SDK: an id the server would not keep is replaced, so the one returned is real.
+        id = o.event_id = /^[A-Za-z0-9][\w.:-]{7,63}$/.test(o.event_id || "")
+          ? o.event_id!
+          : crypto.randomUUID
+            ? crypto.randomUUID()
+            : Date.now() + "-" + Math.random().toString(36).slice(2);
       }
       q.push([m, a, Date.now()]);
       return id;

@@ -119,7 +119,10 @@ const retry = safe(() => {
 });
 
 const send = (type: string, name: string, o: Partial<Ev> & { event_id?: string | undefined }) => {
-  const id = (o.event_id && String(o.event_id)) || uuid();
+  // The server keeps a client id only in this shape and replaces any other; generating one here instead keeps
+  // the returned id (the one handed to browser pixels) equal to the one Tagwire forwards.
+  const given = o.event_id || "";
+  const id = /^[A-Za-z0-9][\w.:-]{7,63}$/.test(given) ? given : uuid();
   // A JSON copy now: later changes to the caller's objects do not leak in, and an unserializable value
   // (a cycle, a BigInt) fails this one call instead of the whole batch at flush time.
   const ev: Ev = JSON.parse(
