@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { CanonicalEvent } from "../../src/event/canonical.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium (`apt-get install chromium`); TAGWIRE_CHROMIUM points elsewhere. */
+export const CHROMIUM = process.env.TAGWIRE_CHROMIUM || "/usr/bin/chromium";
 export const P = "/k7q";
 const DESKTOP_CHROME =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
