@@ -10,7 +10,7 @@ declare const TAGWIRE_SRC: string;
   if (w.tagwire) return;
   const q: unknown[] = [];
   const t: Record<string, unknown> = (w.tagwire = { q });
-  for (const m of ["track", "page", "identify", "consent"]) {
+  for (const m of ["track", "page", "identify", "consent", "reset"]) {
     t[m] = (...a: unknown[]) => {
       let id;
       if (m == "track") {
