@@ -15,7 +15,7 @@ export function demoPage(prefix: string): string {
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;max-width:70rem}
 button{margin:.2rem .4rem .2rem 0;padding:.4rem .8rem}
 pre{background:#f4f4f4;padding:.6rem;max-height:24rem;overflow:auto;font-size:12px}
-.cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem}
 </style>
 </head>
 <body>
@@ -42,8 +42,10 @@ const $ = (id) => document.getElementById(id);
 const show = (id) => { $("last").textContent = id || "–"; tagwire.flush && tagwire.flush(); setTimeout(refresh, 800); };
 async function refresh() {
   for (const [kind, el] of [["events", "events"], ["requests", "requests"]]) {
-    const r = await fetch(P + "/debug/" + kind + "?limit=10");
-    $(el).textContent = JSON.stringify(await r.json(), null, 2);
+    const data = await (await fetch(P + "/debug/" + kind + "?limit=10")).json();
+    // Request bodies are JSON strings: show them parsed so the payload is readable.
+    for (const r of data.requests || []) try { r.request.body = JSON.parse(r.request.body); } catch {}
+    $(el).textContent = JSON.stringify(data, null, 2);
   }
 }
 const n = () => Math.random().toString(36).slice(2, 8);

@@ -22,6 +22,7 @@ type Queued = [string, unknown[], number?];
 interface Stub {
   q?: Queued[];
   v?: number;
+  auto_page?: boolean;
 }
 
 const w = window;
@@ -39,7 +40,7 @@ const script = d.currentScript as HTMLScriptElement | null;
 const attr = (n: string) => script && script.getAttribute("data-" + n);
 // The SDK's own URL tells where P/e is: …/P/s.js or …/P/s.<hash>.js → …/P/e.
 const endpoint = attr("endpoint") || (script ? script.src : "").replace(/\/s(\.\w+)?\.js(\?.*)?$/, "/e");
-const autoPage = attr("auto-page") != "false" && (stub as { auto_page?: boolean }).auto_page !== false;
+const autoPage = attr("auto-page") != "false" && stub.auto_page !== false;
 
 let buffer: Ev[] = [];
 let timer = 0;
