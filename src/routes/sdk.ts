@@ -29,6 +29,8 @@ function script(request: Request, cacheControl: string): Response {
     "cache-control": cacheControl,
     etag: ETAG,
     "x-content-type-options": "nosniff",
+    // A public file: any page may load it with crossorigin="anonymous", which Subresource Integrity needs.
+    "access-control-allow-origin": "*",
   };
   if (matchesEtag(request.headers.get("if-none-match"))) return new Response(null, { status: 304, headers });
   return new Response(SDK_JS, { status: 200, headers });

@@ -13,6 +13,7 @@ describe("GET P/s.js", () => {
     expect(res.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
     expect(res.headers.get("cache-control")).toBe("public, max-age=86400, stale-while-revalidate=604800");
     expect(res.headers.get("etag")).toBe(`"${SDK_HASH}"`);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(await res.text()).toBe(SDK_JS);
   });
 
