@@ -3,21 +3,40 @@ import { defineConfig } from "vitest/config";
 import { testConfig } from "./test/support/testConfig.ts";
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-      miniflare: {
-        bindings: {
-          TAGWIRE_CONFIG: testConfig(`http://127.0.0.1:${inject("doublePort")}`),
-          TEST_WEBHOOK_SECRET: "whsec_test_0123456789",
-          TAGWIRE_ADMIN_TOKEN: "admin_test_token_0123456789",
-          DOUBLE_BASE: `http://127.0.0.1:${inject("doublePort")}`,
+  test: {
+    projects: [
+      {
+        // Everything about the Worker, inside workerd.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+            miniflare: {
+              bindings: {
+                TAGWIRE_CONFIG: testConfig(`http://127.0.0.1:${inject("doublePort")}`),
+                TEST_WEBHOOK_SECRET: "whsec_test_0123456789",
+                TAGWIRE_ADMIN_TOKEN: "admin_test_token_0123456789",
+                DOUBLE_BASE: `http://127.0.0.1:${inject("doublePort")}`,
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          globalSetup: ["./test/support/globalSetup.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**", "**/node_modules/**"],
         },
       },
-    })),
-  ],
-  test: {
-    globalSetup: ["./test/support/globalSetup.ts"],
-    include: ["test/**/*.test.ts"],
+      {
+        // In Node: the SDK build checks, and a real browser against the Worker under `wrangler dev`.
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -8,10 +8,14 @@ import type { RouteContext } from "./context.ts";
 
 const LOCAL = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+/** Whether the request was made to the Worker on this machine (wrangler dev), not through a public host. */
+export function isLocalRequest(request: Request): boolean {
+  return LOCAL.has(new URL(request.url).hostname);
+}
+
 export function requireDebug(request: Request, rc: RouteContext): void {
   if (!rc.cfg.debug) throw new HttpError(404, "not_found", [{ path: "path", message: "debug endpoints are off (debug = false)" }]);
-  const host = new URL(request.url).hostname;
-  if (LOCAL.has(host)) return;
+  if (isLocalRequest(request)) return;
   const token = rc.env[rc.cfg.admin.token_secret];
   const auth = request.headers.get("authorization");
   if (typeof token !== "string" || !token || auth !== `Bearer ${token}`) {

@@ -8,6 +8,7 @@ import { debugClear, debugList } from "./debug.ts";
 import { health } from "./health.ts";
 import { ingest } from "./ingest.ts";
 import { pixel } from "./pixel.ts";
+import { demo, sdkScript, sdkVersioned } from "./sdk.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -27,6 +28,9 @@ export function buildRouter(cfg: Config) {
   route("/e", { POST: ingest }, true);
   route("/p.gif", { GET: pixel });
   route("/health", { GET: health });
+  route("/s.js", { GET: sdkScript });
+  route("/s.:hash.js", { GET: sdkVersioned });
+  route("/demo", { GET: demo });
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });

@@ -1,0 +1,16 @@
+/** Prints the served SDK's raw and gzip size (what `npm run bench` reports). Budget: 1536 bytes gzipped. */
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { SDK_JS } from "../src/sdk/generated.ts";
+
+export const SDK_GZIP_BUDGET = 1536;
+
+export function sdkSize(js: string = SDK_JS): { raw: number; gzip: number } {
+  const bytes = new TextEncoder().encode(js);
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { raw, gzip } = sdkSize();
+  console.log(`sdk s.js: ${raw} B raw, ${gzip} B gzip (budget ${SDK_GZIP_BUDGET} B gzip)`);
+}

@@ -1,0 +1,7 @@
+/** The <head> queue snippet for a given script URL, ready to paste inside a <script> tag. */
+import { SNIPPET_JS } from "./generated.ts";
+
+export function snippetFor(src: string): string {
+  // JSON string syntax is JS string syntax; "<" is escaped so the URL cannot close the <script> element.
+  return SNIPPET_JS.replace('"__TAGWIRE_SRC__"', () => JSON.stringify(src).replace(/</g, "\\u003c"));
+}
