@@ -8,6 +8,8 @@ import { debugClear, debugList } from "./debug.ts";
 import { health } from "./health.ts";
 import { ingest } from "./ingest.ts";
 import { pixel } from "./pixel.ts";
+import { listDeadLetters, replayDeadLetters } from "./admin.ts";
+import { s2s } from "./s2s.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -26,7 +28,10 @@ export function buildRouter(cfg: Config) {
   };
   route("/e", { POST: ingest }, true);
   route("/p.gif", { GET: pixel });
+  route("/s2s", { POST: s2s });
   route("/health", { GET: health });
+  route("/admin/dead-letters", { GET: listDeadLetters });
+  route("/admin/replay", { POST: replayDeadLetters });
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });
