@@ -61,7 +61,7 @@ export class Deduper extends DurableObject {
         );
       }
     }
-    await this.schedulePurge(now);
+    await this.schedulePurge();
     return refused;
   }
 
@@ -84,15 +84,15 @@ export class Deduper extends DurableObject {
     const now = Date.now();
     this.ctx.storage.sql.exec("DELETE FROM keys WHERE expires_at <= ?", now);
     this.alarmAt = null;
-    await this.schedulePurge(now);
+    await this.schedulePurge();
   }
 
-  private async schedulePurge(now: number): Promise<void> {
+  private async schedulePurge(): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     if (this.alarmAt !== null) return;
     const next = this.ctx.storage.sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM keys").one().at;
     if (next === null) return;
-    this.alarmAt = Math.max(next, now + PURGE_EVERY_MS);
+    this.alarmAt = Math.max(next, Date.now() + PURGE_EVERY_MS);
     await this.ctx.storage.setAlarm(this.alarmAt);
   }
 }

@@ -25,7 +25,7 @@ export async function s2s(request: Request, rc: RouteContext): Promise<Response>
   // A valid signature is accepted once: seen signatures are held (in the dedupe shards) for twice the window.
   let seen;
   try {
-    const claims = new Map([["sig", [{ key: `sig:${signed.source}:${signed.signature.toLowerCase()}`, ttl_ms: 2 * WINDOW_SECONDS * 1000 }]]]);
+    const claims = new Map([[crypto.randomUUID(), [{ key: `sig:${signed.source}:${signed.signature.toLowerCase()}`, ttl_ms: 2 * WINDOW_SECONDS * 1000 }]]]);
     seen = await claimKeys(rc.cfg, rc.env, claims, rc.now);
   } catch {
     throw unavailable("dedupe");
