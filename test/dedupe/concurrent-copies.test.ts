@@ -1,7 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { doubleRequests, ingestRequest } from "../helpers/worker.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { viaWorker } from "../helpers/real.ts";
 
 const COPIES = 1_000;
 
@@ -14,7 +14,7 @@ it("forwards exactly one of 1,000 simultaneous copies of one event sent through 
   const id = `evt_burst_${crypto.randomUUID()}`;
   const event = { name: "burst_probe_sent", event_id: id, properties: { n: 1 } };
   const answers = await Promise.all(
-    Array.from({ length: COPIES }, () => exports.default.fetch(ingestRequest(event)).then(async (r) => ({ status: r.status, body: (await r.json()) as { deduped?: string[] } }))),
+    Array.from({ length: COPIES }, () => viaWorker<{ deduped?: string[] }>(ingestRequest(event))),
   );
   expect(answers.every((a) => a.status === 202)).toBe(true);
   expect(answers.filter((a) => !a.body.deduped).length).toBe(1);

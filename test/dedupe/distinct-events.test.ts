@@ -1,7 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { doubleRequests, ingestRequest } from "../helpers/worker.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { viaWorker } from "../helpers/real.ts";
 
 const EVENTS = 10_000;
 const PER_REQUEST = 100;
@@ -22,7 +22,7 @@ it("delivers all of 10,000 distinct events through the real queue and dedupes no
       const n = r * PER_REQUEST + i;
       return { name: "bulk_probe_sent", event_id: `${run}${n}`, properties: { n } };
     });
-    sends.push(exports.default.fetch(ingestRequest({ batch })).then(async (res) => ({ status: res.status, body: (await res.json()) as { accepted: number; deduped?: string[] } })));
+    sends.push(viaWorker<{ accepted: number; deduped?: string[] }>(ingestRequest({ batch })));
   }
   const answers = await Promise.all(sends);
   expect(answers.every((a) => a.status === 202 && a.body.accepted === PER_REQUEST && !a.body.deduped)).toBe(true);

@@ -59,3 +59,20 @@ export const failingQueue = {
   send: () => Promise.reject(new Error("queue unavailable")),
   sendBatch: () => Promise.reject(new Error("queue unavailable")),
 };
+
+/** An inline queue whose consumer runs with `config`; pass it as extraEnv.DELIVERY_QUEUE. */
+export function queueFor(config: unknown, base: Record<string, unknown>): InlineQueue {
+  const q: InlineQueue = inlineQueue(() => ({ ...base, TAGWIRE_CONFIG: config, DELIVERY_QUEUE: q }) as unknown as Env);
+  return q;
+}
+
+/** Runs the queued retries one round at a time until none is left or `rounds` ran; returns rounds run. */
+export async function drainRetries(q: InlineQueue, rounds = 20): Promise<number> {
+  let n = 0;
+  while (q.delayed.length && n < rounds) {
+    const due = q.delayed.splice(0).map((d) => d.body);
+    await q.run(due);
+    n++;
+  }
+  return n;
+}
