@@ -37,12 +37,18 @@ export async function claimKeys(cfg: Config, env: Env, claims: Map<string, KeyCl
   }
   const refused = new Set<string>();
   const heldAt = new Map<number, string[]>();
-  for (const s of [...perShard.keys()].sort((a, b) => a - b)) {
-    const live = perShard.get(s)!.filter((c) => !refused.has(c.token));
-    if (live.length === 0) continue;
-    const no = await shard(env, s).claim(live, now);
-    for (const t of no) refused.add(t);
-    heldAt.set(s, live.map((c) => c.token).filter((t) => !no.includes(t)));
+  try {
+    for (const s of [...perShard.keys()].sort((a, b) => a - b)) {
+      const live = perShard.get(s)!.filter((c) => !refused.has(c.token));
+      if (live.length === 0) continue;
+      const no = await shard(env, s).claim(live, now);
+      for (const t of no) refused.add(t);
+      heldAt.set(s, live.map((c) => c.token).filter((t) => !no.includes(t)));
+    }
+  } catch (e) {
+    // A shard failed midway: free what earlier shards hold, or the client's retry would look like a duplicate.
+    await Promise.all([...heldAt].map(([s, tokens]) => shard(env, s).release(tokens))).catch(() => undefined);
+    throw e;
   }
   const each = (pick: (t: string) => boolean, fn: (s: number, tokens: string[]) => Promise<void>) =>
     Promise.all(
