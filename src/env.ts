@@ -1,9 +1,16 @@
 /** The Worker's bindings. Secrets named in the config are read from here by name. */
 import type { DebugLog } from "./debug/DebugLog.ts";
+import type { Deduper } from "./dedupe/Deduper.ts";
+import type { DeadLetters } from "./delivery/DeadLetters.ts";
+import type { DeliveryMessage } from "./delivery/message.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
   DEBUG_LOG: DurableObjectNamespace<DebugLog>;
+  DEDUPER: DurableObjectNamespace<Deduper>;
+  DEAD_LETTERS: DurableObjectNamespace<DeadLetters>;
+  /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
+  DELIVERY_QUEUE: Queue<DeliveryMessage>;
   [secret: string]: unknown;
 }
 

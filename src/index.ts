@@ -1,10 +1,14 @@
-/** Worker entry: the fetch handler and the Durable Object exports. */
+/** Worker entry: the fetch and queue handlers, and the Durable Object exports. */
 import { loadConfig } from "./config/load.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError, json } from "./http/responses.ts";
 import { routerFor } from "./routes/router.ts";
+import { consume, consumeDeadLetterQueue } from "./delivery/consume.ts";
+import type { DeliveryMessage } from "./delivery/message.ts";
 
 export { DebugLog } from "./debug/DebugLog.ts";
+export { Deduper } from "./dedupe/Deduper.ts";
+export { DeadLetters } from "./delivery/DeadLetters.ts";
 
 export default {
   async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
@@ -22,4 +26,10 @@ export default {
       return errorResponse(500, "internal_error", [{ path: "", message: "unexpected error; the event was not accepted, retry" }]);
     }
   },
-} satisfies ExportedHandler<Env>;
+
+  async queue(batch: MessageBatch<DeliveryMessage>, env: Env, exec: ExecutionContext): Promise<void> {
+    // The dead-letter queue (configured in wrangler.toml) ends in -dlq; every other queue is delivery.
+    if (batch.queue.endsWith("-dlq")) return consumeDeadLetterQueue(batch, env);
+    return consume(batch, env, exec);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

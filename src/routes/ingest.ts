@@ -29,7 +29,7 @@ export function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
 }
 
 /** 202 with what was accepted and rejected; 400 when nothing was accepted and something was invalid. */
-export function ingestAnswer(result: PipelineResult, headers: Headers): Response {
+export function ingestAnswer(result: PipelineResult, headers: Headers, deduped: string[] = []): Response {
   for (const c of result.setCookies) headers.append("set-cookie", c);
   if (result.events.length === 0 && result.rejected.length > 0) {
     return json(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors), rejected: result.rejected }, headers);
@@ -41,6 +41,8 @@ export function ingestAnswer(result: PipelineResult, headers: Headers): Response
       event_ids: result.events.map((e) => e.event_id),
       rejected: result.rejected,
       ...(result.dropped.length ? { dropped: result.dropped } : {}),
+      // Duplicates count as accepted (the client must not retry them) but were forwarded once already.
+      ...(deduped.length ? { deduped } : {}),
     },
     headers,
   );
@@ -54,8 +56,8 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
     const body = parseJson(await readText(request, MAX_BODY_BYTES));
     const { items, batch } = itemsOf(body);
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now });
-    await handOff(rc.cfg, rc.env, rc.exec, result.events);
-    return ingestAnswer(result, headers);
+    const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
+    return ingestAnswer(result, headers, deduped);
   } catch (e) {
     // Errors from a CORS-allowed request still need CORS headers, or the browser hides them from the SDK.
     if (e instanceof HttpError) e.headers = headers;

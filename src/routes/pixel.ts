@@ -8,6 +8,7 @@ import { handOff } from "../delivery/handoff.ts";
 import { lookupPlan } from "../pipeline/plan.ts";
 import { runPipeline } from "../pipeline/index.ts";
 import type { Config } from "../config/schema.ts";
+import { HttpError } from "../http/responses.ts";
 import type { RouteContext } from "./context.ts";
 
 // The smallest transparent 1×1 GIF89a.
@@ -85,7 +86,12 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
     now: rc.now,
     fallbackUrl: request.headers.get("referer"),
   });
-  await handOff(rc.cfg, rc.env, rc.exec, result.events);
+  try {
+    await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
+  } catch (e) {
+    if (e instanceof HttpError) return gif(e.status, { error: e.code, details: e.details });
+    throw e;
+  }
   const res =
     result.rejected.length > 0
       ? gif(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors) })

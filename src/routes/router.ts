@@ -9,6 +9,8 @@ import { health } from "./health.ts";
 import { ingest } from "./ingest.ts";
 import { pixel } from "./pixel.ts";
 import { demo, sdkScript, sdkVersioned } from "./sdk.ts";
+import { listDeadLetters, replayDeadLetters } from "./admin.ts";
+import { s2s } from "./s2s.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -27,10 +29,13 @@ export function buildRouter(cfg: Config) {
   };
   route("/e", { POST: ingest }, true);
   route("/p.gif", { GET: pixel });
+  route("/s2s", { POST: s2s });
   route("/health", { GET: health });
   route("/s.js", { GET: sdkScript });
   route("/s.:hash.js", { GET: sdkVersioned });
   route("/demo", { GET: demo });
+  route("/admin/dead-letters", { GET: listDeadLetters });
+  route("/admin/replay", { POST: replayDeadLetters });
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });

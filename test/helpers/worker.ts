@@ -3,6 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import worker from "../../src/index.ts";
 import type { Env } from "../../src/env.ts";
+import { inlineQueue } from "./queue.ts";
 
 export const P = "/k7q";
 export const BASE = "https://t.shop.example.com";
@@ -23,10 +24,17 @@ export interface CallOptions {
   extraEnv?: Record<string, unknown>;
   /** Wait for waitUntil work (deliveries) before returning. Default true. */
   settle?: boolean;
+  /**
+   * "inline" (default): deliveries run in this call through the queue handler with this call's config
+   * (test/helpers/queue.ts). "real": the deployed queue binding, consumed asynchronously with the bound config.
+   */
+  queue?: "inline" | "real";
 }
 
 export async function call(request: Request, opts: CallOptions = {}): Promise<Response> {
-  const e = { ...testEnv, ...(opts.config !== undefined ? { TAGWIRE_CONFIG: opts.config } : {}), ...opts.extraEnv } as Env;
+  const e = { ...testEnv, ...(opts.config !== undefined ? { TAGWIRE_CONFIG: opts.config } : {}) } as Env;
+  if (opts.queue !== "real") e.DELIVERY_QUEUE = inlineQueue(() => e) as unknown as Env["DELIVERY_QUEUE"];
+  Object.assign(e, opts.extraEnv);
   const ctx = createExecutionContext();
   const res = await worker.fetch(request, e, ctx);
   if (opts.settle !== false) await waitOnExecutionContext(ctx);

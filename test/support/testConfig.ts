@@ -47,6 +47,7 @@ export function testConfig(doubleBase: string) {
         },
       },
     },
+    sources: { backend: { secret: "TEST_S2S_SECRET" } },
     destinations: {
       hook: {
         type: "webhook",
@@ -54,6 +55,21 @@ export function testConfig(doubleBase: string) {
         url: `${doubleBase}/hook`,
         secret: "TEST_WEBHOOK_SECRET",
         pii: "hashed",
+      },
+      // Dedicated buckets for tests that go through the real queue, where the consumer runs with this config.
+      burst: {
+        type: "webhook",
+        mode: "live",
+        url: `${doubleBase}/burst`,
+        secret: "TEST_WEBHOOK_SECRET",
+        only_events: ["burst_probe_sent"],
+      },
+      bulk: {
+        type: "webhook",
+        mode: "live",
+        url: `${doubleBase}/bulk`,
+        secret: "TEST_WEBHOOK_SECRET",
+        only_events: ["bulk_probe_sent"],
       },
       recorded: {
         type: "webhook",
