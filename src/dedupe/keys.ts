@@ -1,7 +1,7 @@
 /**
  * The dedupe keys of a canonical event and the shard each key lives in. An event is a duplicate when any of
  * its keys is already held: its event_id, its business key (the plan's `dedupe.key` property), or its
- * double-fire fingerprint (same visitor, name and properties within seconds).
+ * double-fire fingerprint (same visitor, name, properties and page within seconds).
  */
 import type { Config } from "../config/schema.ts";
 import { sha256Hex } from "../identity/hash.ts";
@@ -34,7 +34,8 @@ export async function dedupeKeys(cfg: Config, e: CanonicalEvent): Promise<KeyCla
     keys.push({ key: `bk:${e.name}:${v.length > 200 ? await sha256Hex(v) : v}`, ttl_ms: (rule.window_hours ?? cfg.dedupe.window_hours) * HOUR_MS });
   }
   if (e.anonymous_id && cfg.dedupe.double_fire_seconds > 0) {
-    const fp = await sha256Hex(stableJson(e.properties));
+    // Identical means the same properties on the same page: two SPA page views a second apart are two views.
+    const fp = await sha256Hex(stableJson({ p: e.properties, u: e.page.url, v: e.value, uid: e.user_id }));
     keys.push({ key: `df:${e.anonymous_id}:${e.name}:${fp}`, ttl_ms: cfg.dedupe.double_fire_seconds * 1000 });
   }
   return keys;

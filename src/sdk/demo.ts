@@ -58,6 +58,8 @@ $("spa").onclick = () => { history.pushState({}, "", "?view=" + n() + "&utm_sour
 $("ads").onchange = (e) => { const v = e.target.checked ? "granted" : "denied"; tagwire.consent({ ad_storage: v, ad_user_data: v, ad_personalization: v }); };
 $("refresh").onclick = refresh;
 setTimeout(refresh, 800);
+// Deliveries leave through the queue a moment after the event is accepted: keep the payload view current.
+setInterval(() => document.visibilityState === "visible" && refresh(), 1500);
 </script>
 </body>
 </html>
