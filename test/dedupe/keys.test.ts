@@ -5,7 +5,7 @@ import type { CanonicalEvent } from "../../src/event/canonical.ts";
 import { configCopy } from "../helpers/worker.ts";
 
 const HOUR = 3_600_000;
-const event = (over: Partial<CanonicalEvent>) => ({ event_id: "e1", name: "purchase_completed", anonymous_id: "a1", properties: { order_id: "o1", value: 5 }, ...over }) as CanonicalEvent;
+const event = (over: Partial<CanonicalEvent>) => ({ event_id: "e1", name: "purchase_completed", anonymous_id: "a1", properties: { order_id: "o1", value: 5 }, page: { url: null, path: null, title: null, referrer: null }, value: null, user_id: null, ...over }) as CanonicalEvent;
 
 it("gives a purchase its event_id, its order_id business key with the event's own window, and a double-fire key", async () => {
   const raw = configCopy();
@@ -31,4 +31,12 @@ it("fingerprints properties regardless of key order, and leaves out the double-f
 it("spreads keys over every shard", () => {
   const hit = new Set(Array.from({ length: 2_000 }, (_, i) => shardOf(`id:evt_${i}`, 16)));
   expect(hit.size).toBe(16);
+});
+
+it("gives two page views of different URLs different double-fire keys, and the same URL the same key", async () => {
+  const cfg = Config.parse(configCopy());
+  const view = (url: string) => event({ name: "page_viewed", properties: {}, page: { url, path: null, title: null, referrer: null } });
+  const [a, b, c] = await Promise.all([view("https://s.example/a"), view("https://s.example/b"), view("https://s.example/a")].map((e) => dedupeKeys(cfg, e)));
+  expect(a!.at(-1)!.key).not.toBe(b!.at(-1)!.key);
+  expect(a!.at(-1)!.key).toBe(c!.at(-1)!.key);
 });
