@@ -1,0 +1,7 @@
+/** npm run schema: writes config.schema.json and wrangler.schema.json (committed; a test fails when it is stale). */
+import { writeFileSync } from "node:fs";
+import { configJsonSchemaText, wranglerJsonSchemaText } from "../src/config/jsonSchema.ts";
+
+writeFileSync(new URL("../config.schema.json", import.meta.url), configJsonSchemaText());
+writeFileSync(new URL("../wrangler.schema.json", import.meta.url), wranglerJsonSchemaText());
+console.log("wrote config.schema.json and wrangler.schema.json");
