@@ -33,14 +33,20 @@ function describeFound(input: unknown): string {
   return `${typeof input} ${s.length > 60 ? s.slice(0, 57) + "..." : s}`;
 }
 
+// A value under a key like these may be a secret pasted where its NAME belongs: never echo it.
+const SENSITIVE_KEY = /secret|token|password|key$/i;
+
 export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: string): ConfigProblem[] {
   return issues.map((issue) => {
     const path = formatPath([...(root ? [root] : []), ...issue.path]);
     let message = issue.message;
-    if (issue.code === "invalid_type" || issue.code === "invalid_value") {
-      message += ` (found ${describeFound((issue as { input?: unknown }).input)})`;
+    const last = String(issue.path[issue.path.length - 1] ?? "");
+    const input = (issue as { input?: unknown }).input;
+    if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_format") {
+      message += SENSITIVE_KEY.test(last) && typeof input === "string" ? " (value not shown)" : ` (found ${describeFound(input)})`;
     }
     if (issue.code === "unrecognized_keys") message = `unknown key(s): ${issue.keys.join(", ")}`;
+    if (issue.code === "invalid_key") message = `invalid key: ${issue.issues[0]?.message ?? issue.message}`;
     return { path: path || root, message };
   });
 }
