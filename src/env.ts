@@ -3,12 +3,15 @@ import type { DebugLog } from "./debug/DebugLog.ts";
 import type { Deduper } from "./dedupe/Deduper.ts";
 import type { DeadLetters } from "./delivery/DeadLetters.ts";
 import type { DeliveryMessage } from "./delivery/message.ts";
+import type { Stats } from "./stats/Stats.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
   DEBUG_LOG: DurableObjectNamespace<DebugLog>;
   DEDUPER: DurableObjectNamespace<Deduper>;
   DEAD_LETTERS: DurableObjectNamespace<DeadLetters>;
+  /** Per-day counters per event and destination (src/stats). */
+  STATS: DurableObjectNamespace<Stats>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<DeliveryMessage>;
   [secret: string]: unknown;

@@ -9,6 +9,7 @@ import type { DeliveryMessage } from "./delivery/message.ts";
 export { DebugLog } from "./debug/DebugLog.ts";
 export { Deduper } from "./dedupe/Deduper.ts";
 export { DeadLetters } from "./delivery/DeadLetters.ts";
+export { Stats } from "./stats/Stats.ts";
 
 export default {
   async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {

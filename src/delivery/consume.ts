@@ -14,6 +14,7 @@ import { backoffSeconds } from "./backoff.ts";
 import { deadLetters, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type EventResult, type RecordedRequest } from "./deliver.ts";
 import { enqueue, type DeliveryMessage, type Enqueue } from "./message.ts";
+import { Counter, dayOf, deliveryMetric } from "../stats/count.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -98,11 +99,18 @@ export async function consume(batch: MessageBatch<DeliveryMessage>, env: Env, ex
 
   const retries: Enqueue[] = [];
   const dead: DeadLetterInput[] = [];
+  const counter = new Counter(dayOf(deps.now()));
   for (const m of messages) {
     const s = settle(cfg, m, results, deps);
     retries.push(...s.retries);
     dead.push(...s.dead);
+    const deadHere = new Set(s.dead.map((d) => d.destination));
+    for (const d of m.destinations) {
+      const r = results.get(d)?.get(m.event.event_id);
+      if (r) counter.add(m.event.name, d, deadHere.has(d) ? "dead_lettered" : deliveryMetric(r));
+    }
   }
+  exec.waitUntil(counter.flush(env.STATS));
   try {
     await Promise.all([dead.length ? deadLetters(env).add(dead, deps.now()) : undefined, enqueue(env, retries)]);
     batch.ackAll();
@@ -127,5 +135,8 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<DeliveryMessage
     })),
   );
   if (dead.length) await deadLetters(env).add(dead, Date.now());
+  const counter = new Counter(dayOf(Date.now()));
+  for (const d of dead) counter.add(d.event.name, d.destination, "dead_lettered");
+  await counter.flush(env.STATS);
   batch.ackAll();
 }

@@ -3,6 +3,7 @@ import { handOff } from "../delivery/handoff.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
 import { HttpError, json } from "../http/responses.ts";
+import { recordIngest } from "../stats/count.ts";
 import { runPipeline, type PipelineResult } from "../pipeline/index.ts";
 import type { RouteContext } from "./context.ts";
 
@@ -57,6 +58,7 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
     const { items, batch } = itemsOf(body);
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now });
     const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
+    recordIngest(rc.env.STATS, rc.exec, rc.now, items, result, deduped);
     return ingestAnswer(result, headers, deduped);
   } catch (e) {
     // Errors from a CORS-allowed request still need CORS headers, or the browser hides them from the SDK.

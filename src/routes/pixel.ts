@@ -6,6 +6,7 @@
  */
 import { handOff } from "../delivery/handoff.ts";
 import { lookupPlan } from "../pipeline/plan.ts";
+import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
 import type { Config } from "../config/schema.ts";
 import { HttpError } from "../http/responses.ts";
@@ -87,7 +88,8 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
     fallbackUrl: request.headers.get("referer"),
   });
   try {
-    await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
+    const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
+    recordIngest(rc.env.STATS, rc.exec, rc.now, [raw], result, deduped);
   } catch (e) {
     if (e instanceof HttpError) return gif(e.status, { error: e.code, details: e.details });
     throw e;

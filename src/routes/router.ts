@@ -11,6 +11,7 @@ import { pixel } from "./pixel.ts";
 import { demo, sdkScript, sdkVersioned } from "./sdk.ts";
 import { listDeadLetters, replayDeadLetters } from "./admin.ts";
 import { s2s } from "./s2s.ts";
+import { stats } from "./stats.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -36,6 +37,7 @@ export function buildRouter(cfg: Config) {
   route("/demo", { GET: demo });
   route("/admin/dead-letters", { GET: listDeadLetters });
   route("/admin/replay", { POST: replayDeadLetters });
+  route("/admin/stats", { GET: stats });
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });

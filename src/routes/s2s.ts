@@ -8,6 +8,7 @@ import { handOff, unavailable } from "../delivery/handoff.ts";
 import { secretFrom } from "../env.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { HttpError } from "../http/responses.ts";
+import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
 import { signedHeaders, sourceSecret, verifySignature, WINDOW_SECONDS } from "../s2s/verify.ts";
 import type { RouteContext } from "./context.ts";
@@ -38,6 +39,7 @@ export async function s2s(request: Request, rc: RouteContext): Promise<Response>
     const { items, batch } = itemsOf(parseJson(raw));
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "server", request, now: rc.now });
     const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
+    recordIngest(rc.env.STATS, rc.exec, rc.now, items, result, deduped);
     await seen.confirm();
     return ingestAnswer(result, new Headers(), deduped);
   } catch (e) {

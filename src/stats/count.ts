@@ -3,8 +3,13 @@
  * never blocks or fails a request: writes go through waitUntil and errors are logged, not thrown.
  */
 import type { EventResult } from "../delivery/deliver.ts";
-import type { CanonicalEvent } from "../event/canonical.ts";
+import type { PipelineResult } from "../pipeline/index.ts";
 import type { CounterRow } from "./Stats.ts";
+
+export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Metrics that have no destination use this in the destination column. */
+export const NO_DESTINATION = "-";
 
 export const STATS_SHARDS = 8;
 
@@ -69,13 +74,51 @@ export function deliveryMetric(r: EventResult): string {
   return "dead_lettered";
 }
 
-export function countDelivery(counter: Counter, destination: string, events: readonly CanonicalEvent[], results: readonly EventResult[]): void {
-  const names = new Map(events.map((e) => [e.event_id, e.name]));
-  for (const r of results) counter.add(names.get(r.event_id) ?? "(unknown)", destination, deliveryMetric(r));
-}
 
 export async function readStats(ns: StatsNamespace, since: string): Promise<CounterRow[]> {
   const all: CounterRow[] = [];
   for (let i = 0; i < STATS_SHARDS; i++) all.push(...(await ns.get(ns.idFromName(`stats-${i}`)).list(since)));
   return all;
+}
+
+function nameOf(item: unknown): string {
+  const n = typeof item === "object" && item !== null ? (item as { name?: unknown }).name : undefined;
+  return typeof n === "string" && /^[a-z][a-z0-9_]{0,99}$/.test(n) ? n : "(invalid name)";
+}
+
+/** Field path of an error without its `batch[i].` prefix, so violations of one rule add up across batches. */
+const rulePath = (path: string) => path.replace(/^batch\[\d+\]\.?/, "") || "body";
+
+/** received (everything that arrived), deduped, flagged (per violated rule), invalid (per field), dropped. */
+export function countIngest(counter: Counter, items: readonly unknown[], result: PipelineResult, deduped: readonly string[]): void {
+  const nameById = new Map(result.events.map((e) => [e.event_id, e.name]));
+  for (const e of result.events) {
+    counter.add(e.name, NO_DESTINATION, "received");
+    for (const v of e.violations ?? []) counter.add(e.name, NO_DESTINATION, `flagged:${v.rule}`);
+  }
+  for (const id of deduped) counter.add(nameById.get(id) ?? "(unknown)", NO_DESTINATION, "deduped");
+  for (const r of result.rejected) {
+    const name = nameOf(items[r.index]);
+    counter.add(name, NO_DESTINATION, "received");
+    counter.add(name, NO_DESTINATION, "invalid");
+    for (const err of r.errors) counter.add(name, NO_DESTINATION, `invalid:${rulePath(err.path)}`);
+  }
+  for (const d of result.dropped) {
+    counter.add(nameOf(items[d.index]), NO_DESTINATION, "received");
+    counter.add(nameOf(items[d.index]), NO_DESTINATION, "dropped");
+  }
+}
+
+/** Counts one ingest request in the background (never delays or fails the answer). */
+export function recordIngest(
+  stats: StatsNamespace | undefined,
+  exec: ExecutionContext,
+  now: number,
+  items: readonly unknown[],
+  result: PipelineResult,
+  deduped: readonly string[],
+): void {
+  const counter = new Counter(dayOf(now));
+  countIngest(counter, items, result, deduped);
+  exec.waitUntil(counter.flush(stats));
 }
