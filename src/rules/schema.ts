@@ -12,21 +12,20 @@ export type RuleThen =
   | { skip_destinations: string[] }
   | { destination: string; action: string; params: Record<string, unknown> };
 
-function report(ctx: z.RefinementCtx, issues: ConditionIssue[], input: unknown) {
-  for (const i of issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path, input });
-}
-
-const ConditionSchema = z
-  .unknown()
-  .transform((raw, ctx): Condition => {
+/** A zod schema around a hand-written parser, whose messages say more than a union's "Invalid input". */
+function checked<T>(parse: (raw: unknown, issues: ConditionIssue[]) => T | undefined) {
+  return z.unknown().transform((raw, ctx): T => {
     const issues: ConditionIssue[] = [];
-    const c = parseCondition(raw, issues);
-    if (!c) {
-      report(ctx, issues, raw);
+    const out = parse(raw, issues);
+    if (out === undefined) {
+      for (const i of issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path, input: raw });
       return z.NEVER;
     }
-    return c;
-  })
+    return out;
+  });
+}
+
+const ConditionSchema = checked<Condition>((raw, issues) => parseCondition(raw, issues))
   .describe("{ field, op, value } with op one of eq, ne, gt, gte, lt, lte, in, exists, matches; or { all = [...] } / { any = [...] }");
 
 const names = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");
@@ -55,17 +54,7 @@ function parseThen(raw: unknown, issues: ConditionIssue[]): RuleThen | undefined
   return { destination, action, params };
 }
 
-const ThenSchema = z
-  .unknown()
-  .transform((raw, ctx): RuleThen => {
-    const issues: ConditionIssue[] = [];
-    const t = parseThen(raw, issues);
-    if (!t) {
-      report(ctx, issues, raw);
-      return z.NEVER;
-    }
-    return t;
-  })
+const ThenSchema = checked<RuleThen>(parseThen)
   .describe("only_destinations / skip_destinations, or an action on one destination with its parameters");
 
 export const Rule = z

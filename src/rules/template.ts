@@ -9,7 +9,7 @@ import { checkFieldPath, valueAt } from "./condition.ts";
 const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
 function show(v: unknown): string {
-  if (typeof v === "string") return v;
+  if (typeof v === "string") return v.trim();
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   return JSON.stringify(v);
 }
