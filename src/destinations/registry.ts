@@ -2,10 +2,12 @@
 import type { DestinationDefinition } from "./types.ts";
 import { webhook } from "./webhook/index.ts";
 import { hubspot } from "./hubspot/index.ts";
+import { salesforce } from "./salesforce/index.ts";
 
 export const DESTINATIONS = [
   webhook,
   hubspot,
+  salesforce,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

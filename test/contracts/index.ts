@@ -2,8 +2,10 @@
 import type { ContractModule } from "./types.ts";
 import { webhookContract } from "./webhook.cases.ts";
 import { hubspotContract } from "./hubspot.cases.ts";
+import { salesforceContract } from "./salesforce.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
   hubspotContract,
+  salesforceContract,
 ];
