@@ -59,3 +59,13 @@ describe("routing rules in the config", () => {
     });
   });
 });
+
+describe("hubspot create_task parameters", () => {
+  it("say what a missing owner_id should be", () => {
+    const ps = problems([{ name: "r", when: hot, then: { destination: "crm", action: "create_task", subject: "Hot lead" } }]);
+    expect(ps).toEqual([{ path: "rules[0].then.owner_id", message: 'required: the HubSpot owner id (digits) the task is assigned to, e.g. "7001"' }]);
+  });
+  it("accept an owner id written as a number", () => {
+    expect(problems([{ name: "r", when: hot, then: { ...task, owner_id: 7001 } }])).toEqual([]);
+  });
+});

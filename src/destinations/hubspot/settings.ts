@@ -46,8 +46,10 @@ const template = (what: string) =>
 /** Parameters of `then = { destination = "<hubspot id>", action = "create_task", … }`. */
 export const CreateTask = z.strictObject({
   owner_id: z
-    .union([z.string().regex(/^\d+$/, "a HubSpot owner id (digits)"), z.int().positive()])
-    .transform(String)
+    .preprocess(
+      (v) => (typeof v === "number" ? String(v) : v),
+      z.string({ error: 'required: the HubSpot owner id (digits) the task is assigned to, e.g. "7001"' }).regex(/^\d+$/, "a HubSpot owner id (digits)"),
+    )
     .describe("HubSpot owner (user) the task is assigned to"),
   subject: template("subject").describe('Task subject, with {{field}} placeholders: "Hot lead: {{user.email}} scored {{properties.score}}"'),
   body: template("body").optional().describe("Task notes, with placeholders (default: which rule and event created it)"),
