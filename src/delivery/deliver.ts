@@ -126,12 +126,14 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
   const def = definitionOf(dest.type);
   const results: EventResult[] = [];
   const names = new Map<string, string>();
+  const originals = new Map<string, CanonicalEvent>();
   const ready: CanonicalEvent[] = [];
   for (const e of events) {
     const el = eligibility(deps.cfg, destId, dest, def, e);
     if (!el.ok) results.push({ event_id: e.event_id, kind: "skipped", reason: el.reason });
     else {
       names.set(e.event_id, el.vendorName);
+      originals.set(e.event_id, e);
       ready.push(viewFor(dest, def, e));
     }
   }
@@ -147,7 +149,8 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
     eventName: (e) => names.get(e.event_id),
     now: deps.now,
     endpoint: dest.endpoint,
-    actions: (e) => actionsFor(deps.cfg.rules, destId, e),
+    // Conditions see the whole event, as the routing limits in eligibility do; the adapter renders the view.
+    actions: (e) => actionsFor(deps.cfg.rules, destId, originals.get(e.event_id) ?? e),
   };
   const needsToken = def.auth !== undefined && (def.auth.needed?.(dest) ?? true);
   if (needsToken && dest.mode !== "dry_run") {
