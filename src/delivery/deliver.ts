@@ -64,8 +64,9 @@ async function send(req: OutboundRequest, deps: DeliveryDeps): Promise<{ status:
   return { status: res.status, headers: res.headers, body: (await res.text()).slice(0, 64_000) };
 }
 
-function tokenKey(destId: string, secrets: Record<string, string | undefined>): string {
-  return `${destId}:${JSON.stringify(secrets)}`;
+/** A token belongs to the credentials and the token endpoint (an org moved to another My Domain needs a new one). */
+function tokenKey(destId: string, def: DestinationDefinition, dest: DestinationConfig, secrets: Record<string, string | undefined>): string {
+  return `${destId}:${def.auth!.request(dest, secrets, dest.endpoint).url}:${JSON.stringify(secrets)}`;
 }
 
 async function accessToken(
@@ -76,7 +77,7 @@ async function accessToken(
   deps: DeliveryDeps,
 ): Promise<string | Outcome> {
   const auth = def.auth!;
-  const key = tokenKey(destId, secrets);
+  const key = tokenKey(destId, def, dest, secrets);
   const cached = tokens.get(key);
   if (cached && cached.expiresAt > deps.now() + 60_000) return cached.token;
   try {
@@ -203,7 +204,7 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
     deps.record?.(recorded);
     results.push(...spread(b, outcome));
     // A refused token must not be reused by the next delivery.
-    if (outcome.kind === "auth" && def.auth) tokens.delete(tokenKey(destId, secrets));
+    if (outcome.kind === "auth" && def.auth) tokens.delete(tokenKey(destId, def, dest, secrets));
     if (outcome.kind === "ok" && res && b.next) for (const f of b.next(res)) await sendBuilt(f);
   };
 
