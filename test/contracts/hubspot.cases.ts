@@ -133,6 +133,14 @@ export const hubspotContract: ContractModule = {
       },
     },
     {
+      name: "associates the task with the only contact of an upsert answer that does not echo the email",
+      events: [leadEvent()],
+      settings: { behavioral_events: false },
+      rules: [HOT_LEAD],
+      responses: [{ status: 200, body: JSON.stringify({ status: "COMPLETE", results: [{ id: "202", new: true, properties: {} }] }) }],
+      expect: { requests: [upsert(JANE), task("Hot lead: Jane Doe (Jane.Doe@Example.com) scored 91", "evt_lead_0001", "202")] },
+    },
+    {
       name: "creates no task for a lead scored exactly 80",
       events: [leadEvent({ properties: { lead_id: "lead_2001", score: 80 } })],
       settings: { behavioral_events: false },

@@ -5,7 +5,7 @@
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import type { BuiltRequest, TriggeredAction, VendorResponse } from "../types.ts";
 import { FIRST_TOUCH_AT, emailOf, touchProps, traitProps, type Props } from "./contact.ts";
-import { contactsByEmail, hubspotRequest } from "./requests.ts";
+import { contactsByEmail, hubspotRequest, onlyContactId } from "./requests.ts";
 import { HUBSPOT_API_VERSION } from "./settings.ts";
 import { taskRequest } from "./task.ts";
 
@@ -42,11 +42,12 @@ function drafts(events: CanonicalEvent[], touch: boolean): ContactDraft[] {
 
 function tasksAfter(input: ChainInput, list: ContactDraft[], res: VendorResponse): BuiltRequest[] {
   const ids = contactsByEmail(res.body);
+  const single = list.length === 1 ? onlyContactId(res.body) : undefined;
   const out: BuiltRequest[] = [];
   for (const d of list) {
     for (const e of d.events) {
       for (const a of input.tasks(e)) {
-        const t = taskRequest(e, a, input.base, input.token, ids.get(d.email)?.id);
+        const t = taskRequest(e, a, input.base, input.token, ids.get(d.email)?.id ?? single);
         if (t) out.push(t);
       }
     }

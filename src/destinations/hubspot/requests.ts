@@ -13,18 +13,27 @@ export interface FoundContact {
   properties: Record<string, unknown>;
 }
 
+type RawResult = { id?: unknown; properties?: Record<string, unknown> };
+
+function results(body: string): RawResult[] {
+  try {
+    const r = (JSON.parse(body) as { results?: unknown })?.results;
+    return Array.isArray(r) ? (r as RawResult[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The id of the only contact a batch answer holds (for answers that do not echo the email). */
+export function onlyContactId(body: string): string | undefined {
+  const r = results(body);
+  return r.length === 1 && typeof r[0]?.id === "string" ? r[0].id : undefined;
+}
+
 /** Contacts of a batch read/upsert answer keyed by lowercased email; empty when the body is not one. */
 export function contactsByEmail(body: string): Map<string, FoundContact> {
   const out = new Map<string, FoundContact>();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return out;
-  }
-  const results = (parsed as { results?: unknown })?.results;
-  if (!Array.isArray(results)) return out;
-  for (const r of results as { id?: unknown; properties?: Record<string, unknown> }[]) {
+  for (const r of results(body)) {
     const email = r?.properties?.email;
     if (typeof r?.id === "string" && typeof email === "string") out.set(email.toLowerCase(), { id: r.id, properties: r.properties! });
   }
