@@ -1,7 +1,9 @@
-/** The worked example in docs/routing-rules.md is a valid config and does what the page says. */
+/** The TOML examples in my docs are valid configs, and the routing-rules worked example does what the page says. */
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import doc from "../../docs/routing-rules.md?raw";
+import hubspotDoc from "../../docs/destinations-hubspot.md?raw";
+import salesforceDoc from "../../docs/destinations-salesforce.md?raw";
 import { parseConfig } from "../../src/config/load.ts";
 import { actionsFor } from "../../src/rules/route.ts";
 import { leadEvent } from "../contracts/fixture.ts";
@@ -14,5 +16,18 @@ describe("docs/routing-rules.md", () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     expect(actionsFor(loaded.config.rules, "hubspot", leadEvent())).toHaveLength(1);
     expect(actionsFor(loaded.config.rules, "hubspot", leadEvent({ properties: { lead_id: "l", score: 80 } }))).toHaveLength(0);
+  });
+});
+
+
+describe("destination docs", () => {
+  it.each([
+    ["destinations-hubspot.md", hubspotDoc],
+    ["destinations-salesforce.md", salesforceDoc],
+  ])("%s has an example block that loads", (_, text) => {
+    const toml = /```toml\n([\s\S]*?)```/.exec(text)![1]!;
+    const cfg = (parse(toml) as { vars: { TAGWIRE_CONFIG: Record<string, unknown> } }).vars.TAGWIRE_CONFIG;
+    const loaded = parseConfig({ prefix: "", ...cfg });
+    expect(loaded.ok ? [] : loaded.problems).toEqual([]);
   });
 });
