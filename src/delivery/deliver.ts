@@ -10,7 +10,7 @@ import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, Outbou
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { classifyStatus, networkFailure } from "./classify.ts";
 import { redactHeaders, redactor } from "./redact.ts";
-import { MAX_PACE_WAIT_MS, pacer } from "./pacing.ts";
+import { MAX_PACE_WAIT_MS, pacer, type RateLimit } from "./pacing.ts";
 import { actionsFor } from "../rules/route.ts";
 
 export type EventResult =
@@ -33,6 +33,11 @@ export interface DeliveryDeps {
   secret(name: string): string | undefined;
   fetch(req: Request): Promise<Response>;
   now(): number;
+  /**
+   * Reserves a request slot under a destination's rate limit and returns the milliseconds to wait. Default: this
+   * isolate's token bucket (src/delivery/pacing.ts); a Durable Object holding a Pacer makes the limit global.
+   */
+  pace?(key: string, limit: RateLimit): Promise<number>;
   /** Waits before a paced request (tests may pass a fake); default setTimeout. */
   sleep?(ms: number): Promise<void>;
   /** Called with each request sent or, in dry_run, not sent (secrets already redacted). */
@@ -180,9 +185,9 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
       return;
     }
     if (def.rateLimit) {
-      const wait = pacer.reserve(destId, def.rateLimit, deps.now());
+      const wait = deps.pace ? await deps.pace(destId, def.rateLimit) : pacer.reserve(destId, def.rateLimit, deps.now());
       if (wait > MAX_PACE_WAIT_MS) {
-        pacer.release(destId);
+        if (!deps.pace) pacer.release(destId);
         results.push(...spread(b, { kind: "retry", status: 0, retryAfter: Math.ceil(wait / 1000), detail: "paced: rate limit" }));
         return;
       }

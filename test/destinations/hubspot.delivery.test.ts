@@ -66,3 +66,26 @@ describe("HubSpot delivery", () => {
     expect(results).toEqual([{ event_id: "evt_lead_0001", kind: "skipped", reason: "rule leads_to_crm: only_destinations" }]);
   });
 });
+
+describe("HubSpot pacing", () => {
+  it("asks the injected pacer before each request and waits what it says", async () => {
+    const { deps, sent } = run("live", [], []);
+    const asked: string[] = [];
+    const waited: number[] = [];
+    await deliver("crm", [leadEvent()], {
+      ...deps,
+      pace: async (key, limit) => (asked.push(`${key} ${limit.requests}/${limit.perSeconds}s`), 40),
+      sleep: async (ms) => void waited.push(ms),
+    });
+    expect(sent).toEqual(["/crm/v3/objects/contacts/batch/upsert"]);
+    expect(asked).toEqual(["crm 190/10s"]);
+    expect(waited).toEqual([40]);
+  });
+
+  it("retries later instead of holding the invocation when the wait is too long", async () => {
+    const { deps, sent } = run("live", [], []);
+    const results = await deliver("crm", [leadEvent()], { ...deps, pace: async () => 30_000 });
+    expect(sent).toEqual([]);
+    expect(results).toEqual([expect.objectContaining({ kind: "retry", retryAfter: 30 })]);
+  });
+});
