@@ -3,13 +3,12 @@
  * and optional first-/last-touch source properties from the event's campaign, click ids and page.
  */
 import { CLICK_ID_KEYS, type CanonicalEvent } from "../../event/canonical.ts";
-import { normalizeEmail, normalizePhoneE164 } from "../../identity/normalize.ts";
+import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";
 
 export type Props = Record<string, string>;
 
 export function emailOf(e: CanonicalEvent): string | undefined {
-  const v = e.user.email ? normalizeEmail(e.user.email) : "";
-  return v.includes("@") ? v : undefined;
+  return e.user.email ? normalizeEmail(e.user.email) : undefined;
 }
 
 function put(out: Props, key: string, v: string | null | undefined) {
@@ -22,7 +21,7 @@ export function traitProps(e: CanonicalEvent): Props {
   const u = e.user;
   const out: Props = {};
   put(out, "email", emailOf(e));
-  put(out, "phone", u.phone ? (normalizePhoneE164(u.phone) ?? u.phone) : undefined);
+  put(out, "phone", u.phone ? (normalizePhone(u.phone, "e164", e.context.geo.country) ?? u.phone) : undefined);
   put(out, "firstname", u.first_name);
   put(out, "lastname", u.last_name);
   put(out, "city", u.city);

@@ -1,17 +1,17 @@
 /** The Lead record for a canonical event: mapped fields (clear text: it is the customer's CRM) plus defaults. */
 import type { CanonicalEvent } from "../../event/canonical.ts";
-import { normalizeEmail, normalizePhoneE164 } from "../../identity/normalize.ts";
+import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";
 import { valueAt } from "../../rules/condition.ts";
 import { renderTemplate } from "../../rules/template.ts";
 import { DEFAULT_FIELDS, type SalesforceSettings } from "./settings.ts";
 
 export type LeadRecord = Record<string, string | number | boolean>;
 
-function fieldValue(field: string, v: unknown): string | number | boolean | undefined {
+function fieldValue(field: string, v: unknown, country: string | null): string | number | boolean | undefined {
   if (typeof v === "number" || typeof v === "boolean") return v;
   if (typeof v !== "string" || v.trim() === "") return undefined;
-  if (field === "Email") return normalizeEmail(v);
-  if (field === "Phone" || field === "MobilePhone") return normalizePhoneE164(v) ?? v.trim();
+  if (field === "Email") return normalizeEmail(v) ?? v.trim();
+  if (field === "Phone" || field === "MobilePhone") return normalizePhone(v, "e164", country) ?? v.trim();
   return v.trim();
 }
 
@@ -19,7 +19,7 @@ export function leadRecord(e: CanonicalEvent, s: SalesforceSettings): LeadRecord
   const out: LeadRecord = {};
   for (const [field, path] of Object.entries({ ...DEFAULT_FIELDS, ...s.fields })) {
     if (path === "") continue;
-    const v = fieldValue(field, valueAt(e, path));
+    const v = fieldValue(field, valueAt(e, path), e.context.geo.country);
     if (v !== undefined) out[field] = v;
   }
   out.LastName ??= s.default_last_name;
