@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DESTINATIONS } from "../destinations/registry.ts";
 import { EVENT_NAME, blockedPrefixWord } from "./lints.ts";
+import { Rules, checkRuleReferences } from "../rules/schema.ts";
 
 const eventName = z
   .string()
@@ -175,6 +176,7 @@ export const Config = z
       })
       .default({ window_hours: 48, double_fire_seconds: 2, shards: 16 }),
     destinations: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "lowercase letters, digits, _"), DestinationConfig).default({}),
+    rules: Rules,
     sources: z
       .record(z.string(), z.strictObject({ secret: SecretName }))
       .default({})
@@ -188,6 +190,9 @@ export const Config = z
       .describe("Expose P/debug/* (recent events and recorded dry-run requests). Development only."),
   })
   .superRefine((cfg, ctx) => {
+    checkRuleReferences(cfg.rules, cfg.destinations, (path, message) =>
+      ctx.addIssue({ code: "custom", path: ["rules", ...path], message }),
+    );
     for (const [name, plan] of Object.entries(cfg.plan.events)) {
       for (const dest of Object.keys(plan.destinations)) {
         if (!(dest in cfg.destinations)) {

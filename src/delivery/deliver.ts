@@ -6,10 +6,12 @@
 import type { Config, DestinationConfig } from "../config/schema.ts";
 import { eligibility, viewFor } from "../destinations/eligibility.ts";
 import { definitionOf } from "../destinations/registry.ts";
-import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, OutboundRequest } from "../destinations/types.ts";
+import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, OutboundRequest, VendorResponse } from "../destinations/types.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { classifyStatus, networkFailure } from "./classify.ts";
 import { redactHeaders, redactor } from "./redact.ts";
+import { MAX_PACE_WAIT_MS, pacer, type RateLimit } from "./pacing.ts";
+import { actionsFor } from "../rules/route.ts";
 
 export type EventResult =
   | { event_id: string; kind: "skipped"; reason: string }
@@ -31,6 +33,13 @@ export interface DeliveryDeps {
   secret(name: string): string | undefined;
   fetch(req: Request): Promise<Response>;
   now(): number;
+  /**
+   * Reserves a request slot under a destination's rate limit and returns the milliseconds to wait. Default: this
+   * isolate's token bucket (src/delivery/pacing.ts); a Durable Object holding a Pacer makes the limit global.
+   */
+  pace?(key: string, limit: RateLimit): Promise<number>;
+  /** Waits before a paced request (tests may pass a fake); default setTimeout. */
+  sleep?(ms: number): Promise<void>;
   /** Called with each request sent or, in dry_run, not sent (secrets already redacted). */
   record?(entry: RecordedRequest): void;
 }
@@ -60,6 +69,11 @@ async function send(req: OutboundRequest, deps: DeliveryDeps): Promise<{ status:
   return { status: res.status, headers: res.headers, body: (await res.text()).slice(0, 64_000) };
 }
 
+/** A token belongs to the credentials and the token endpoint (an org moved to another My Domain needs a new one). */
+function tokenKey(destId: string, def: DestinationDefinition, dest: DestinationConfig, secrets: Record<string, string | undefined>): string {
+  return `${destId}:${def.auth!.request(dest, secrets, dest.endpoint).url}:${JSON.stringify(secrets)}`;
+}
+
 async function accessToken(
   destId: string,
   def: DestinationDefinition,
@@ -68,7 +82,7 @@ async function accessToken(
   deps: DeliveryDeps,
 ): Promise<string | Outcome> {
   const auth = def.auth!;
-  const key = `${destId}:${JSON.stringify(secrets)}`;
+  const key = tokenKey(destId, def, dest, secrets);
   const cached = tokens.get(key);
   if (cached && cached.expiresAt > deps.now() + 60_000) return cached.token;
   try {
@@ -86,6 +100,23 @@ async function accessToken(
   }
 }
 
+const RANK: Record<EventResult["kind"], number> = { skipped: 0, ok: 1, drop: 2, auth: 3, retry: 4 };
+
+/**
+ * One result per event: an event several requests carried (HubSpot upsert + behavioural event + task) gets the
+ * most pressing outcome, so a retry resends it and a partly done event is never reported as done.
+ */
+function mergePerEvent(results: EventResult[]): EventResult[] {
+  const by = new Map<string, EventResult>();
+  for (const r of results) {
+    const prev = by.get(r.event_id);
+    if (!prev || RANK[r.kind] > RANK[prev.kind]) by.set(r.event_id, r);
+  }
+  return [...by.values()];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 function spread(built: BuiltRequest, o: Outcome): EventResult[] {
   return built.event_ids.map((id) => {
     const per = o.perEvent?.[id];
@@ -101,12 +132,14 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
   const def = definitionOf(dest.type);
   const results: EventResult[] = [];
   const names = new Map<string, string>();
+  const originals = new Map<string, CanonicalEvent>();
   const ready: CanonicalEvent[] = [];
   for (const e of events) {
     const el = eligibility(deps.cfg, destId, dest, def, e);
     if (!el.ok) results.push({ event_id: e.event_id, kind: "skipped", reason: el.reason });
     else {
       names.set(e.event_id, el.vendorName);
+      originals.set(e.event_id, e);
       ready.push(viewFor(dest, def, e));
     }
   }
@@ -122,12 +155,63 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
     eventName: (e) => names.get(e.event_id),
     now: deps.now,
     endpoint: dest.endpoint,
+    // Conditions see the whole event, as the routing limits in eligibility do; the adapter renders the view.
+    actions: (e) => actionsFor(deps.cfg.rules, destId, originals.get(e.event_id) ?? e),
   };
-  if (def.auth && dest.mode !== "dry_run") {
+  const needsToken = def.auth !== undefined && (def.auth.needed?.(dest) ?? true);
+  if (needsToken && dest.mode !== "dry_run") {
     const token = await accessToken(destId, def, dest, secrets, deps);
     if (typeof token !== "string") return results.concat(ready.map((e) => ({ event_id: e.event_id, ...token })));
     ctx.accessToken = token;
-  } else if (def.auth) ctx.accessToken = "dry-run-token";
+  } else if (needsToken) ctx.accessToken = "dry-run-token";
+
+  // Sends one built request (or records it in dry_run), then whatever depends on its answer.
+  const sendBuilt = async (b: BuiltRequest): Promise<void> => {
+    const recorded: RecordedRequest = {
+      destination: destId,
+      type: dest.type,
+      mode: dest.mode,
+      event_ids: b.event_ids,
+      request: { ...b.request, url: redact(b.request.url), headers: redactHeaders(b.request.headers, redact) },
+      outcome: "recorded",
+      at: new Date(deps.now()).toISOString(),
+    };
+    if (b.request.body !== undefined) recorded.request.body = redact(b.request.body);
+    if (dest.mode === "dry_run") {
+      deps.record?.(recorded);
+      results.push(...spread(b, { kind: "ok", status: 0, detail: "dry_run" }));
+      // Show what would follow, built from an empty answer (no ids known).
+      for (const f of b.next?.({ status: 0, headers: new Headers(), body: "" }) ?? []) await sendBuilt(f);
+      return;
+    }
+    if (def.rateLimit) {
+      const wait = deps.pace ? await deps.pace(destId, def.rateLimit) : pacer.reserve(destId, def.rateLimit, deps.now());
+      if (wait > MAX_PACE_WAIT_MS) {
+        if (!deps.pace) pacer.release(destId);
+        results.push(...spread(b, { kind: "retry", status: 0, retryAfter: Math.ceil(wait / 1000), detail: "paced: rate limit" }));
+        return;
+      }
+      if (wait > 0) await (deps.sleep ?? sleep)(wait);
+    }
+    let outcome: Outcome;
+    let res: VendorResponse | undefined;
+    try {
+      res = await send(b.request, deps);
+      outcome = def.interpret
+        ? def.interpret(res, b)
+        : classifyStatus(res.status, res.headers, deps.now(), res.status >= 300 ? res.body.slice(0, DETAIL_MAX) : undefined);
+      if (outcome.detail) outcome = { ...outcome, detail: redact(outcome.detail) };
+      recorded.response = { status: res.status, body: redact(res.body.slice(0, DETAIL_MAX)) };
+    } catch (err) {
+      outcome = networkFailure(err);
+    }
+    recorded.outcome = outcome.kind;
+    deps.record?.(recorded);
+    results.push(...spread(b, outcome));
+    // A refused token must not be reused by the next delivery.
+    if (outcome.kind === "auth" && def.auth) tokens.delete(tokenKey(destId, def, dest, secrets));
+    if (outcome.kind === "ok" && res && b.next) for (const f of b.next(res)) await sendBuilt(f);
+  };
 
   for (let i = 0; i < ready.length; i += def.maxBatch) {
     const chunk = ready.slice(i, i + def.maxBatch);
@@ -141,37 +225,7 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
       continue;
     }
     for (const s of built.skipped) results.push({ event_id: s.event_id, kind: "skipped", reason: s.reason });
-    for (const b of built.requests) {
-      const recorded: RecordedRequest = {
-        destination: destId,
-        type: dest.type,
-        mode: dest.mode,
-        event_ids: b.event_ids,
-        request: { ...b.request, url: redact(b.request.url), headers: redactHeaders(b.request.headers, redact) },
-        outcome: "recorded",
-        at: new Date(deps.now()).toISOString(),
-      };
-      if (b.request.body !== undefined) recorded.request.body = redact(b.request.body);
-      if (dest.mode === "dry_run") {
-        deps.record?.(recorded);
-        results.push(...spread(b, { kind: "ok", status: 0, detail: "dry_run" }));
-        continue;
-      }
-      let outcome: Outcome;
-      try {
-        const res = await send(b.request, deps);
-        outcome = def.interpret
-          ? def.interpret(res, b)
-          : classifyStatus(res.status, res.headers, deps.now(), res.status >= 300 ? res.body.slice(0, DETAIL_MAX) : undefined);
-        if (outcome.detail) outcome = { ...outcome, detail: redact(outcome.detail) };
-        recorded.response = { status: res.status, body: redact(res.body.slice(0, DETAIL_MAX)) };
-      } catch (err) {
-        outcome = networkFailure(err);
-      }
-      recorded.outcome = outcome.kind;
-      deps.record?.(recorded);
-      results.push(...spread(b, outcome));
-    }
+    for (const b of built.requests) await sendBuilt(b);
   }
-  return results;
+  return mergePerEvent(results);
 }

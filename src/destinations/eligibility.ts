@@ -5,6 +5,7 @@
 import type { Config, DestinationConfig } from "../config/schema.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { DestinationDefinition, Purpose } from "./types.ts";
+import { routeBlock } from "../rules/route.ts";
 
 export type Eligibility = { ok: true; vendorName: string } | { ok: false; reason: string };
 
@@ -42,6 +43,8 @@ export function eligibility(
   }
   const only = dest.only_events as string[] | undefined;
   if (only && !only.includes(e.name)) return { ok: false, reason: "not in only_events" };
+  const blocked = routeBlock(cfg.rules, destId, e);
+  if (blocked) return { ok: false, reason: blocked };
   const vendorName = vendorEventName(cfg, destId, dest, def, e.name);
   if (vendorName === false) return { ok: false, reason: "excluded by the tracking plan" };
   if (vendorName === undefined) return { ok: false, reason: "event not mapped for this destination" };

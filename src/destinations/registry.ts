@@ -1,8 +1,14 @@
 /** Every destination type Tagwire knows, in one list. Adding a destination means adding it here. */
 import type { DestinationDefinition } from "./types.ts";
 import { webhook } from "./webhook/index.ts";
+import { hubspot } from "./hubspot/index.ts";
+import { salesforce } from "./salesforce/index.ts";
 
-export const DESTINATIONS = [webhook] as const satisfies readonly DestinationDefinition[];
+export const DESTINATIONS = [
+  webhook,
+  hubspot,
+  salesforce,
+] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));
 

@@ -21,6 +21,11 @@ export interface OutboundRequest {
 export interface BuiltRequest {
   request: OutboundRequest;
   event_ids: string[];
+  /**
+   * Requests that depend on this one's answer (a HubSpot task associated with the contact id the upsert
+   * returned). Pure; delivery calls it only after a 2xx and sends what it returns.
+   */
+  next?(response: VendorResponse): BuiltRequest[];
 }
 
 export interface Skip {
@@ -47,6 +52,15 @@ export interface BuildContext<S> {
   endpoint: string | undefined;
   /** An OAuth access token when the destination declares `auth` (delivery obtains and caches it). */
   accessToken?: string;
+  /** Actions routing rules trigger on this destination for this event (evaluated centrally). */
+  actions?(event: CanonicalEvent): TriggeredAction[];
+}
+
+/** An action a routing rule triggered: its parameters were validated against the definition's `actions`. */
+export interface TriggeredAction {
+  rule: string;
+  action: string;
+  params: Record<string, unknown>;
 }
 
 export type OutcomeKind = "ok" | "retry" | "drop" | "auth";
@@ -72,6 +86,8 @@ export interface TokenExchange {
   request(settings: unknown, secrets: Record<string, string | undefined>, endpoint: string | undefined): OutboundRequest;
   /** Reads the token and its lifetime in seconds from the token endpoint's answer. */
   parse(body: string): { token: string; expiresIn: number };
+  /** Whether these settings need a token at all (Salesforce Web-to-Lead does not); default yes. */
+  needed?(settings: unknown): boolean;
 }
 
 export interface DestinationDefinition<S = any> {
@@ -95,4 +111,8 @@ export interface DestinationDefinition<S = any> {
   /** Reads the vendor's answer; when absent the HTTP status alone decides. */
   interpret?(response: VendorResponse, built: BuiltRequest): Outcome;
   auth?: TokenExchange;
+  /** Actions routing rules may trigger here (`then = { destination, action, ... }`), with their parameters. */
+  actions?: Record<string, z.ZodType<Record<string, unknown>>>;
+  /** Most requests per window the vendor allows; delivery paces to stay within it (src/delivery/pacing.ts). */
+  rateLimit?: { requests: number; perSeconds: number };
 }

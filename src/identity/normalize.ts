@@ -1,28 +1,153 @@
 /**
- * Normalization of user traits before hashing. Vendors differ (see shared/reference/destinations.md §0.2):
- * each destination picks the variant its API specifies.
+ * Normalization of user traits before hashing, per vendor rules (shared/reference/destinations.md §0.2 and each
+ * vendor's section). Vendors differ: phone is digits-with-country-code for Meta/Snap/Pinterest but E.164 with
+ * "+" for Google and TikTok; Google alone drops dots in gmail local parts. Each adapter picks its variant.
+ * Every function returns undefined when nothing valid remains, so a broken value is left out, never sent.
  */
 
-export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase();
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Trim and lowercase; `googleDots` removes "." before the @ of gmail.com / googlemail.com (Google only). */
+export function normalizeEmail(raw: string, opts: { googleDots?: boolean } = {}): string | undefined {
+  let e = raw.trim().toLowerCase();
+  if (!EMAIL.test(e)) return undefined;
+  if (opts.googleDots) {
+    const at = e.lastIndexOf("@");
+    const domain = e.slice(at + 1);
+    if (domain === "gmail.com" || domain === "googlemail.com") e = `${e.slice(0, at).replace(/\./g, "")}@${domain}`;
+  }
+  return e;
 }
 
-/** Digits only, with country code, no "+" (Meta, Snapchat, Pinterest). Undefined when no digits remain. */
-export function normalizePhoneDigits(raw: string): string | undefined {
-  let d = raw.trim().replace(/[^\d+]/g, "");
-  if (d.startsWith("+")) d = d.slice(1);
-  else if (d.startsWith("00")) d = d.slice(2);
-  d = d.replace(/\D/g, "");
-  return d.length >= 6 ? d : undefined;
+/** Country calling codes (ITU E.164) for the markets Tagwire's users sell in. */
+export const CALLING_CODES: Readonly<Record<string, string>> = {
+  US: "1", CA: "1", PR: "1", GB: "44", IE: "353", DE: "49", AT: "43", CH: "41", LI: "423", FR: "33", BE: "32",
+  NL: "31", LU: "352", ES: "34", PT: "351", IT: "39", MT: "356", GR: "30", CY: "357", SE: "46", NO: "47",
+  DK: "45", FI: "358", IS: "354", EE: "372", LV: "371", LT: "370", PL: "48", CZ: "420", SK: "421", HU: "36",
+  RO: "40", BG: "359", HR: "385", SI: "386", RS: "381", UA: "380", TR: "90", IL: "972", AE: "971", SA: "966",
+  QA: "974", EG: "20", MA: "212", ZA: "27", NG: "234", KE: "254", IN: "91", PK: "92", SG: "65", MY: "60",
+  TH: "66", ID: "62", PH: "63", VN: "84", CN: "86", HK: "852", TW: "886", JP: "81", KR: "82", AU: "61",
+  NZ: "64", BR: "55", MX: "52", AR: "54", CL: "56", CO: "57", PE: "51",
+};
+
+/** Countries whose national numbers keep their leading 0 after the country code (Italy's landlines). */
+const KEEPS_TRUNK_ZERO = new Set(["IT"]);
+
+function internationalDigits(raw: string, defaultCountry: string | null | undefined): string | undefined {
+  const t = raw.trim();
+  if (!/\d/.test(t) || /[a-z]{3,}/i.test(t.replace(/ext\.?\s*\d+$/i, ""))) return undefined;
+  const withoutExt = t.replace(/\s*(ext\.?|x|#)\s*\d+$/i, "");
+  const plus = withoutExt.replace(/[^\d+]/g, "");
+  let digits: string;
+  if (plus.startsWith("+")) digits = plus.slice(1).replace(/\D/g, "");
+  else if (plus.startsWith("00")) digits = plus.slice(2);
+  else {
+    const national = plus.replace(/\D/g, "");
+    const country = defaultCountry?.toUpperCase();
+    const cc = country ? CALLING_CODES[country] : undefined;
+    if (!cc) {
+      // No country to go on: accept it only if it already looks international (country code included).
+      digits = national;
+    } else if (national.startsWith("0")) {
+      digits = cc + (KEEPS_TRUNK_ZERO.has(country!) ? national : national.replace(/^0+/, ""));
+    } else if (national.startsWith(cc) && national.length >= 11) {
+      digits = national;
+    } else {
+      digits = cc + national;
+    }
+  }
+  return digits.length >= 7 && digits.length <= 15 && !digits.startsWith("0") ? digits : undefined;
 }
 
-/** E.164 with a leading "+" (Google, TikTok). */
-export function normalizePhoneE164(raw: string): string | undefined {
-  const d = normalizePhoneDigits(raw);
-  return d ? `+${d}` : undefined;
+/**
+ * "digits": country code and number, digits only (Meta, Snapchat, Pinterest). "e164": the same with "+"
+ * (Google, TikTok). National numbers take the calling code of `defaultCountry` (ISO alpha-2).
+ */
+export function normalizePhone(
+  raw: string,
+  format: "digits" | "e164",
+  defaultCountry?: string | null,
+): string | undefined {
+  const d = internationalDigits(raw, defaultCountry);
+  return d === undefined ? undefined : format === "e164" ? `+${d}` : d;
 }
 
-/** Lowercase, trimmed, letters only (names, cities per Meta's rules). */
-export function normalizeName(raw: string): string {
-  return raw.trim().toLowerCase().normalize("NFC").replace(/[\s\p{P}\p{S}\d]/gu, "");
+const PUNCT_DIGITS = /[\p{P}\p{S}\d]/gu;
+
+/** Lowercase, trimmed, NFC, no punctuation or digits; spaces removed unless `keepSpaces` (Google keeps them). */
+export function normalizeName(raw: string, opts: { keepSpaces?: boolean } = {}): string | undefined {
+  const base = raw.normalize("NFC").trim().toLowerCase().replace(PUNCT_DIGITS, "");
+  const out = opts.keepSpaces ? base.replace(/\s+/g, " ").trim() : base.replace(/\s+/g, "");
+  return out || undefined;
+}
+
+/** Meta `ct`: lowercase letters only (no digits, spaces or punctuation). */
+export function normalizeCity(raw: string, opts: { keepSpaces?: boolean } = {}): string | undefined {
+  return normalizeName(raw, opts);
+}
+
+const US_STATES: Readonly<Record<string, string>> = {
+  alabama: "al", alaska: "ak", arizona: "az", arkansas: "ar", california: "ca", colorado: "co", connecticut: "ct",
+  delaware: "de", florida: "fl", georgia: "ga", hawaii: "hi", idaho: "id", illinois: "il", indiana: "in",
+  iowa: "ia", kansas: "ks", kentucky: "ky", louisiana: "la", maine: "me", maryland: "md", massachusetts: "ma",
+  michigan: "mi", minnesota: "mn", mississippi: "ms", missouri: "mo", montana: "mt", nebraska: "ne", nevada: "nv",
+  newhampshire: "nh", newjersey: "nj", newmexico: "nm", newyork: "ny", northcarolina: "nc", northdakota: "nd",
+  ohio: "oh", oklahoma: "ok", oregon: "or", pennsylvania: "pa", rhodeisland: "ri", southcarolina: "sc",
+  southdakota: "sd", tennessee: "tn", texas: "tx", utah: "ut", vermont: "vt", virginia: "va", washington: "wa",
+  westvirginia: "wv", wisconsin: "wi", wyoming: "wy", districtofcolumbia: "dc",
+};
+
+/** State or region: a 2-letter lowercase code where one is known (US names map to theirs), else letters only. */
+export function normalizeState(raw: string): string | undefined {
+  const s = raw.normalize("NFC").trim().toLowerCase().replace(/[\s\p{P}\p{S}\d]/gu, "");
+  if (!s) return undefined;
+  return US_STATES[s] ?? s;
+}
+
+/** Lowercase, no spaces; US ZIP+4 keeps the five digits before "-". */
+export function normalizeZip(raw: string, country?: string | null): string | undefined {
+  const z = raw.trim().toLowerCase();
+  const us = (country ?? "").toUpperCase() === "US" || /^\d{5}-\d{4}$/.test(z);
+  const out = (us ? z.split("-")[0]! : z).replace(/\s+/g, "");
+  return /^[a-z0-9-]{2,10}$/.test(out) ? out : undefined;
+}
+
+const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
+  usa: "us", unitedstates: "us", unitedstatesofamerica: "us", uk: "gb", unitedkingdom: "gb", greatbritain: "gb",
+  england: "gb", germany: "de", deutschland: "de", france: "fr", spain: "es", espana: "es", italy: "it",
+  italia: "it", netherlands: "nl", switzerland: "ch", schweiz: "ch", austria: "at", osterreich: "at",
+  canada: "ca", australia: "au", ireland: "ie", sweden: "se", norway: "no", denmark: "dk", poland: "pl",
+  belgium: "be", portugal: "pt", japan: "jp", brazil: "br", mexico: "mx", india: "in",
+};
+
+/** ISO 3166-1 alpha-2, lowercase ("US", "usa", "United States" → "us"). */
+export function normalizeCountry(raw: string): string | undefined {
+  const c = raw.normalize("NFD").replace(/\p{M}/gu, "").trim().toLowerCase().replace(/[\s\p{P}]/gu, "");
+  if (/^[a-z]{2}$/.test(c)) return c;
+  return COUNTRY_ALIASES[c];
+}
+
+/** "f" or "m" (male/female/man/woman/m/f in any case); anything else is left out. */
+export function normalizeGender(raw: string): string | undefined {
+  const g = raw.trim().toLowerCase();
+  if (["f", "female", "woman", "w", "frau", "weiblich"].includes(g)) return "f";
+  if (["m", "male", "man", "mann", "männlich", "maennlich"].includes(g)) return "m";
+  return undefined;
+}
+
+/**
+ * Date of birth as YYYYMMDD. Accepts YYYY-MM-DD (or / . separators), YYYYMMDD, DD.MM.YYYY (dots, European) and
+ * MM/DD/YYYY (slashes, US). Impossible dates are left out.
+ */
+export function normalizeDob(raw: string): string | undefined {
+  const t = raw.trim();
+  let y: number, m: number, d: number;
+  let r: RegExpMatchArray | null;
+  if ((r = t.match(/^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})(?:T.*)?$/))) [y, m, d] = [+r[1]!, +r[2]!, +r[3]!];
+  else if ((r = t.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/))) [d, m, y] = [+r[1]!, +r[2]!, +r[3]!];
+  else if ((r = t.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/))) [m, d, y] = [+r[1]!, +r[2]!, +r[3]!];
+  else return undefined;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || y < 1900) return undefined;
+  return `${y}${String(m).padStart(2, "0")}${String(d).padStart(2, "0")}`;
 }

@@ -7,7 +7,7 @@ for (const mod of CONTRACTS) {
   describe(`${mod.type} contract`, () => {
     for (const c of mod.cases) {
       it(c.name, async () => {
-        const { requests, results } = await runContract(mod, c.events, { settings: c.settings, plan: c.plan, responses: c.responses });
+        const { requests, results } = await runContract(mod, c.events, { settings: c.settings, plan: c.plan, responses: c.responses, rules: c.rules });
         expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(c.expect.requests.map((r) => `${r.method} ${r.url}`));
         c.expect.requests.forEach((want, i) => {
           const got = requests[i]!;

@@ -2,6 +2,7 @@
  * The shared canonical inputs of every contract case (shared/reference/destinations.md §0.1): one purchase,
  * one lead, a minimal event, and variants. Fixed clock: 2026-06-01T12:00:00Z.
  */
+import type { BuildContext, Mode } from "../../src/destinations/types.ts";
 import type { CanonicalEvent } from "../../src/event/canonical.ts";
 
 export const NOW = Date.parse("2026-06-01T12:05:00Z");
@@ -132,3 +133,17 @@ export function minimalEvent(patch?: DeepPartial<CanonicalEvent>): CanonicalEven
 }
 
 export const DENIED = { analytics: false, ads: false, ad_user_data: false, ad_personalization: false, gpc: false };
+
+/**
+ * A build context for calling an adapter's `build()` directly, for modes the contract runner does not run
+ * (it forces live): `secrets` are keyed by settings key, `names` maps canonical → vendor event names.
+ */
+export function adapterContext<S>(
+  settings: S,
+  secrets: Record<string, string>,
+  mode: Mode,
+  names: Record<string, string>,
+  endpoint?: string,
+): BuildContext<S> {
+  return { destination: "dest", settings, secrets, mode, eventName: (e) => names[e.name], now: () => NOW, endpoint };
+}

@@ -20,6 +20,7 @@ export interface RunOptions {
   plan?: Record<string, string>;
   responses?: { status: number; body?: string; headers?: Record<string, string> }[];
   now?: number;
+  rules?: unknown[];
 }
 
 export function contractConfig(mod: ContractModule, opts: RunOptions = {}): Config {
@@ -27,6 +28,7 @@ export function contractConfig(mod: ContractModule, opts: RunOptions = {}): Conf
   return Config.parse({
     prefix: "",
     destinations: { [DEST_ID]: { type: mod.type, ...mod.settings, ...opts.settings, mode: "live" } },
+    rules: opts.rules ?? [],
     plan: {
       unknown_events: "flag",
       events: Object.fromEntries(

@@ -17,6 +17,8 @@ export interface ContractCase {
   settings?: Record<string, unknown>;
   /** Canonical name → vendor name, as a tracking plan would map it. */
   plan?: Record<string, string>;
+  /** Routing rules (`[[rules]]`) the case runs with; the destination id is `dest`. */
+  rules?: unknown[];
   /** The vendor's answer to each request (default 200 "{}"). */
   responses?: { status: number; body?: string; headers?: Record<string, string> }[];
   expect: {

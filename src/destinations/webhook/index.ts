@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CanonicalEvent, UserTraits } from "../../event/canonical.ts";
 import { hashNormalized, hmacSha256Hex, sha256Hex } from "../../identity/hash.ts";
-import { normalizeEmail, normalizePhoneDigits } from "../../identity/normalize.ts";
+import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";
 import type { BuildContext, DestinationDefinition } from "../types.ts";
 
 /** Version of the webhook body; receivers can branch on the `Tagwire-Version` header. */
@@ -26,11 +26,11 @@ export const WebhookSettings = z.object({
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
 
-async function hashTraits(user: UserTraits): Promise<UserTraits> {
+async function hashTraits(user: UserTraits, country: string | null): Promise<UserTraits> {
   const out: UserTraits = {};
   for (const [k, v] of Object.entries(user) as [keyof UserTraits, string][]) {
     const normalized =
-      k === "email" ? normalizeEmail(v) : k === "phone" ? normalizePhoneDigits(v) : v.trim().toLowerCase();
+      k === "email" ? normalizeEmail(v) : k === "phone" ? normalizePhone(v, "digits", country) : v.trim().toLowerCase();
     if (normalized) out[k] = await hashNormalized(normalized);
   }
   return out;
@@ -38,7 +38,7 @@ async function hashTraits(user: UserTraits): Promise<UserTraits> {
 
 async function applyPii(e: CanonicalEvent, pii: WebhookSettings["pii"]): Promise<CanonicalEvent> {
   if (pii === "raw") return e;
-  return { ...e, user: pii === "drop" ? {} : await hashTraits(e.user) };
+  return { ...e, user: pii === "drop" ? {} : await hashTraits(e.user, e.context.geo.country) };
 }
 
 export const webhook: DestinationDefinition<WebhookSettings> = {
