@@ -4,6 +4,7 @@ import type { Deduper } from "./dedupe/Deduper.ts";
 import type { DeadLetters } from "./delivery/DeadLetters.ts";
 import type { DeliveryMessage } from "./delivery/message.ts";
 import type { Stats } from "./stats/Stats.ts";
+import type { RateLimiter } from "./delivery/RateLimiter.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
@@ -12,6 +13,8 @@ export interface Env {
   DEAD_LETTERS: DurableObjectNamespace<DeadLetters>;
   /** Per-day counters per event and destination (src/stats). */
   STATS: DurableObjectNamespace<Stats>;
+  /** Global pacing of destinations with a rate limit (HubSpot). */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<DeliveryMessage>;
   [secret: string]: unknown;

@@ -10,6 +10,7 @@ export { DebugLog } from "./debug/DebugLog.ts";
 export { Deduper } from "./dedupe/Deduper.ts";
 export { DeadLetters } from "./delivery/DeadLetters.ts";
 export { Stats } from "./stats/Stats.ts";
+export { RateLimiter } from "./delivery/RateLimiter.ts";
 
 export default {
   async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {

@@ -12,7 +12,7 @@ import type { CanonicalEvent } from "../event/canonical.ts";
 import { secretFrom, type Env } from "../env.ts";
 import { backoffSeconds } from "./backoff.ts";
 import { deadLetters, type DeadLetterInput } from "./DeadLetters.ts";
-import { deliver, type EventResult, type RecordedRequest } from "./deliver.ts";
+import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
 import { enqueue, type DeliveryMessage, type Enqueue } from "./message.ts";
 import { Counter, dayOf, deliveryMetric } from "../stats/count.ts";
 
@@ -73,7 +73,15 @@ async function deliverAll(cfg: Config, env: Env, messages: readonly DeliveryMess
     }
   }
   const recorded: RecordedRequest[] = [];
-  const deliveryDeps = { cfg, secret: secretFrom(env), fetch: deps.fetch, now: deps.now, record: (r: RecordedRequest) => void recorded.push(r) };
+  const deliveryDeps: DeliveryDeps = {
+    cfg,
+    secret: secretFrom(env),
+    fetch: deps.fetch,
+    now: deps.now,
+    record: (r: RecordedRequest) => void recorded.push(r),
+  };
+  // Rate limits hold across isolates when the RateLimiter object is bound; otherwise per isolate.
+  if (env.RATE_LIMITER) deliveryDeps.pace = (key, limit) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).reserve(key, limit);
   const results = new Map<string, Map<string, EventResult>>();
   await Promise.all(
     [...byDest].map(async ([d, events]) => {
