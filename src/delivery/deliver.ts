@@ -146,6 +146,13 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
   if (ready.length === 0) return results;
 
   const secrets = secretsFor(def, dest, deps);
+  // A secret the config names but the Worker lacks: nothing can succeed until it is set. Dead-letter (auth) so
+  // the events can be replayed once `wrangler secret put` has run, instead of sending unauthenticated requests.
+  const unset = def.secretKeys.filter((k) => typeof dest[k] === "string" && secrets[k] === undefined).map((k) => String(dest[k]));
+  if (unset.length && dest.mode !== "dry_run") {
+    const detail = `secret ${unset.join(", ")} is not set (wrangler secret put ${unset[0]})`;
+    return mergePerEvent(results.concat(ready.map((e) => ({ event_id: e.event_id, kind: "auth" as const, status: 0, detail }))));
+  }
   const redact = redactor(secrets);
   const ctx: BuildContext<unknown> = {
     destination: destId,

@@ -18,7 +18,6 @@ export const CHROMIUM = process.env.TAGWIRE_CHROMIUM || "/usr/bin/chromium";
 export const P = "/k7q";
 const DESKTOP_CHROME =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
-const DEMO_SIGNING_KEY = "demo-signing-key-not-a-secret";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export function chromiumAvailable(): boolean {
@@ -46,9 +45,6 @@ export async function startWorker(): Promise<WorkerUnderTest> {
   const state = mkdtempSync(join(tmpdir(), "tagwire-e2e-state-"));
   const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
   const args = ["dev", "--env", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector)];
-  // The dev config's webhooks sign even in dry_run and an empty HMAC key cannot sign: give them an obviously
-  // fake key, as `npm start` does.
-  args.push("--var", `DEMO_WEBHOOK_SECRET:${DEMO_SIGNING_KEY}`);
   args.push("--persist-to", state, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn");
   // process.execPath: the Node running vitest (22), not whatever `node` is first on PATH.
   const child: ChildProcess = spawn(process.execPath, [wrangler, ...args], {

@@ -58,7 +58,8 @@ export const webhook: DestinationDefinition<WebhookSettings> = {
       const chunk = events.slice(i, i + size);
       const body = JSON.stringify({ events: await Promise.all(chunk.map((e) => applyPii(e, ctx.settings.pii))) });
       const t = Math.floor(ctx.now() / 1000);
-      const secret = ctx.secrets.secret ?? "";
+      // Delivery never sends without the secret; only a dry run (no credentials) gets here without one.
+      const secret = ctx.secrets.secret;
       const ids = chunk.map((e) => e.event_id);
       out.push({
         event_ids: ids,
@@ -68,7 +69,7 @@ export const webhook: DestinationDefinition<WebhookSettings> = {
           headers: {
             "content-type": "application/json",
             "tagwire-version": WEBHOOK_VERSION,
-            "tagwire-signature": `t=${t},v1=${await hmacSha256Hex(secret, `${t}.${body}`)}`,
+            "tagwire-signature": secret ? `t=${t},v1=${await hmacSha256Hex(secret, `${t}.${body}`)}` : `t=${t},v1=unsigned`,
             "idempotency-key": ids.length === 1 ? ids[0]! : await sha256Hex(ids.join(",")),
           },
           body,
