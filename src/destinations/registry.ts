@@ -3,11 +3,19 @@ import type { DestinationDefinition } from "./types.ts";
 import { webhook } from "./webhook/index.ts";
 import { hubspot } from "./hubspot/index.ts";
 import { salesforce } from "./salesforce/index.ts";
+import { linkedin } from "./linkedin/index.ts";
+import { snapchat } from "./snapchat/index.ts";
+import { pinterest } from "./pinterest/index.ts";
+import { reddit } from "./reddit/index.ts";
 
 export const DESTINATIONS = [
   webhook,
   hubspot,
   salesforce,
+  linkedin,
+  snapchat,
+  pinterest,
+  reddit,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

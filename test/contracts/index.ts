@@ -3,9 +3,17 @@ import type { ContractModule } from "./types.ts";
 import { webhookContract } from "./webhook.cases.ts";
 import { hubspotContract } from "./hubspot.cases.ts";
 import { salesforceContract } from "./salesforce.cases.ts";
+import { linkedinContract } from "./linkedin.cases.ts";
+import { snapchatContract } from "./snapchat.cases.ts";
+import { pinterestContract } from "./pinterest.cases.ts";
+import { redditContract } from "./reddit.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
   hubspotContract,
   salesforceContract,
+  linkedinContract,
+  snapchatContract,
+  pinterestContract,
+  redditContract,
 ];
