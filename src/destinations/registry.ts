@@ -7,6 +7,7 @@ import { linkedin } from "./linkedin/index.ts";
 import { snapchat } from "./snapchat/index.ts";
 import { pinterest } from "./pinterest/index.ts";
 import { reddit } from "./reddit/index.ts";
+import { meta } from "./meta/index.ts";
 
 export const DESTINATIONS = [
   webhook,
@@ -16,6 +17,7 @@ export const DESTINATIONS = [
   snapchat,
   pinterest,
   reddit,
+  meta,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

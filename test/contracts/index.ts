@@ -7,6 +7,7 @@ import { linkedinContract } from "./linkedin.cases.ts";
 import { snapchatContract } from "./snapchat.cases.ts";
 import { pinterestContract } from "./pinterest.cases.ts";
 import { redditContract } from "./reddit.cases.ts";
+import { metaContract } from "./meta.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
@@ -16,4 +17,5 @@ export const CONTRACTS: ContractModule[] = [
   snapchatContract,
   pinterestContract,
   redditContract,
+  metaContract,
 ];

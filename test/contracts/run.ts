@@ -27,7 +27,7 @@ export function contractConfig(mod: ContractModule, opts: RunOptions = {}): Conf
   const plan = { ...mod.plan, ...opts.plan };
   return Config.parse({
     prefix: "",
-    destinations: { [DEST_ID]: { type: mod.type, ...mod.settings, ...opts.settings, mode: "live" } },
+    destinations: { [DEST_ID]: { type: mod.type, mode: "live", ...mod.settings, ...opts.settings } },
     rules: opts.rules ?? [],
     plan: {
       unknown_events: "flag",

@@ -33,7 +33,7 @@ export interface ContractCase {
 export interface ContractModule {
   /** Destination type (registry key). */
   type: string;
-  /** A valid destination block for this type, minus `type` (mode is forced to live by the runner). */
+  /** A valid destination block for this type, minus `type` (mode defaults to live; a case may set "test"). */
   settings: Record<string, unknown>;
   /** Secret NAME → value, for the names the settings reference. */
   secrets: Record<string, string>;
