@@ -8,6 +8,7 @@ import { snapchat } from "./snapchat/index.ts";
 import { pinterest } from "./pinterest/index.ts";
 import { reddit } from "./reddit/index.ts";
 import { meta } from "./meta/index.ts";
+import { ga4 } from "./ga4/index.ts";
 
 export const DESTINATIONS = [
   webhook,
@@ -18,6 +19,7 @@ export const DESTINATIONS = [
   pinterest,
   reddit,
   meta,
+  ga4,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

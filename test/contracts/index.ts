@@ -8,6 +8,7 @@ import { snapchatContract } from "./snapchat.cases.ts";
 import { pinterestContract } from "./pinterest.cases.ts";
 import { redditContract } from "./reddit.cases.ts";
 import { metaContract } from "./meta.cases.ts";
+import { ga4Contract } from "./ga4.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
@@ -18,4 +19,5 @@ export const CONTRACTS: ContractModule[] = [
   pinterestContract,
   redditContract,
   metaContract,
+  ga4Contract,
 ];
