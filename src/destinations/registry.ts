@@ -9,6 +9,7 @@ import { pinterest } from "./pinterest/index.ts";
 import { reddit } from "./reddit/index.ts";
 import { meta } from "./meta/index.ts";
 import { ga4 } from "./ga4/index.ts";
+import { tiktok } from "./tiktok/index.ts";
 
 export const DESTINATIONS = [
   webhook,
@@ -20,6 +21,7 @@ export const DESTINATIONS = [
   reddit,
   meta,
   ga4,
+  tiktok,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

@@ -9,6 +9,7 @@ import { pinterestContract } from "./pinterest.cases.ts";
 import { redditContract } from "./reddit.cases.ts";
 import { metaContract } from "./meta.cases.ts";
 import { ga4Contract } from "./ga4.cases.ts";
+import { tiktokContract } from "./tiktok.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
@@ -20,4 +21,5 @@ export const CONTRACTS: ContractModule[] = [
   redditContract,
   metaContract,
   ga4Contract,
+  tiktokContract,
 ];
