@@ -10,6 +10,7 @@ import { reddit } from "./reddit/index.ts";
 import { meta } from "./meta/index.ts";
 import { ga4 } from "./ga4/index.ts";
 import { tiktok } from "./tiktok/index.ts";
+import { googleAds } from "./google_ads/index.ts";
 
 export const DESTINATIONS = [
   webhook,
@@ -22,6 +23,7 @@ export const DESTINATIONS = [
   meta,
   ga4,
   tiktok,
+  googleAds,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

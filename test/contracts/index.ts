@@ -10,6 +10,7 @@ import { redditContract } from "./reddit.cases.ts";
 import { metaContract } from "./meta.cases.ts";
 import { ga4Contract } from "./ga4.cases.ts";
 import { tiktokContract } from "./tiktok.cases.ts";
+import { googleAdsContract } from "./google_ads.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
@@ -22,4 +23,5 @@ export const CONTRACTS: ContractModule[] = [
   metaContract,
   ga4Contract,
   tiktokContract,
+  googleAdsContract,
 ];
