@@ -11,6 +11,10 @@ import { meta } from "./meta/index.ts";
 import { ga4 } from "./ga4/index.ts";
 import { tiktok } from "./tiktok/index.ts";
 import { googleAds } from "./google_ads/index.ts";
+import { segment } from "./segment/index.ts";
+import { posthog } from "./posthog/index.ts";
+import { mixpanel } from "./mixpanel/index.ts";
+import { amplitude } from "./amplitude/index.ts";
 
 export const DESTINATIONS = [
   webhook,
@@ -24,6 +28,10 @@ export const DESTINATIONS = [
   ga4,
   tiktok,
   googleAds,
+  segment,
+  posthog,
+  mixpanel,
+  amplitude,
 ] as const satisfies readonly DestinationDefinition[];
 
 const byType = new Map<string, DestinationDefinition>(DESTINATIONS.map((d) => [d.type, d]));

@@ -11,6 +11,7 @@ import { metaContract } from "./meta.cases.ts";
 import { ga4Contract } from "./ga4.cases.ts";
 import { tiktokContract } from "./tiktok.cases.ts";
 import { googleAdsContract } from "./google_ads.cases.ts";
+import { amplitudeContract, mixpanelContract, posthogContract, segmentContract } from "./analytics.cases.ts";
 
 export const CONTRACTS: ContractModule[] = [
   webhookContract,
@@ -24,4 +25,8 @@ export const CONTRACTS: ContractModule[] = [
   ga4Contract,
   tiktokContract,
   googleAdsContract,
+  segmentContract,
+  posthogContract,
+  mixpanelContract,
+  amplitudeContract,
 ];
