@@ -19,12 +19,31 @@ export async function sha256Hex(value: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(value)));
 }
 
+// One event's email is hashed for up to a dozen destinations, and a visitor's for each of their events: keep
+// the last few hundred digests (isolate memory only; never stored or logged).
+const MEMO_MAX = 512;
+const memo = new Map<string, string>();
+
 /** Hashes a normalized value unless it already is a SHA-256 hex digest (then lowercased, unchanged otherwise). */
 export async function hashNormalized(normalized: string): Promise<string> {
-  return isSha256Hex(normalized) ? normalized.toLowerCase() : sha256Hex(normalized);
+  if (isSha256Hex(normalized)) return normalized.toLowerCase();
+  const hit = memo.get(normalized);
+  if (hit !== undefined) return hit;
+  const digest = await sha256Hex(normalized);
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(normalized, digest);
+  return digest;
 }
 
+// Importing a key costs more than signing with it; secrets change only on deploy.
+const hmacKeys = new Map<string, ReturnType<typeof crypto.subtle.importKey>>();
+
 export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return toHex(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    if (hmacKeys.size >= 32) hmacKeys.clear();
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    hmacKeys.set(secret, key);
+  }
+  return toHex(await crypto.subtle.sign("HMAC", await key, encoder.encode(message)));
 }

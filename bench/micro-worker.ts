@@ -1,0 +1,107 @@
+/**
+ * Pipeline micro-benchmark, run inside workerd by bench/run.mjs (timers are frozen inside a Worker, so the
+ * runner reads the workerd process's CPU time around each call): GET /?stage=pipeline|destinations|<type>&n=N
+ * runs N iterations of validate + plan + enrich + canonicalize on one realistic purchase, or of mapping that
+ * event for every registered destination (delivery's gating + build(), dry_run, no network).
+ */
+import { Config } from "../src/config/schema.ts";
+import { deliver } from "../src/delivery/deliver.ts";
+import { DESTINATIONS } from "../src/destinations/registry.ts";
+import { runPipeline } from "../src/pipeline/index.ts";
+
+
+const settings: Record<string, Record<string, unknown>> = {
+  webhook: { url: "https://hooks.example.com/x", secret: "S" },
+  hubspot: { token: "S", portal_id: "12345678", behavioral_events: true },
+  salesforce: { method: "rest", instance_url: "https://acme.my.salesforce.com", client_id: "S", client_secret: "S" },
+  linkedin: { access_token: "S" },
+  snapchat: { pixel_id: "pix", access_token: "S" },
+  pinterest: { ad_account_id: "549755885175", conversion_token: "S" },
+  reddit: { ad_account_id: "t2_abc", conversion_token: "S" },
+  meta: { pixel_id: "1234567890123456", access_token: "S" },
+  ga4: { measurement_id: "G-ABC123XYZ9", api_secret: "S" },
+  tiktok: { pixel_code: "CPIX", access_token: "S" },
+  google_ads: { customer_id: "1234567890", developer_token: "S", client_id: "S", client_secret: "S", refresh_token: "S" },
+  segment: { write_key: "S" },
+  posthog: { api_key: "S" },
+  mixpanel: { project_id: "1", project_token: "S" },
+  amplitude: { api_key: "S" },
+};
+/** The vendor name of a purchase at each destination (a conversion id where the vendor wants one). */
+const vendorName: Record<string, string> = { google_ads: "555000111", salesforce: "Lead", linkedin: "1234567", pinterest: "checkout", reddit: "Purchase", meta: "Purchase", tiktok: "Purchase", ga4: "purchase" };
+
+const destinations: Record<string, unknown> = {};
+for (const d of DESTINATIONS) destinations[d.type] = { type: d.type, mode: "dry_run", ...(settings[d.type] ?? {}) };
+const parsed = Config.safeParse({
+  prefix: "/k7q",
+  allowed_origins: ["https://shop.example.com"],
+  plan: {
+    events: {
+      purchase_completed: {
+        description: "An order was paid",
+        owner: "growth",
+        value: { from: "value" },
+        dedupe: { key: "order_id" },
+        properties: {
+          order_id: { type: "string", required: true },
+          value: { type: "number", required: true, min: 0 },
+          currency: { type: "string", pattern: "^[A-Z]{3}$" },
+          items: { type: "array" },
+        },
+        destinations: Object.fromEntries(DESTINATIONS.map((d) => [d.type, vendorName[d.type] ?? "purchase_completed"])),
+      },
+    },
+  },
+  destinations,
+});
+if (!parsed.success) {
+  console.error(JSON.stringify(parsed.error.issues.slice(0, 5)));
+  process.exit(1);
+}
+const cfg = parsed.data;
+
+const body = (n: number) => ({
+  name: "purchase_completed",
+  event_id: `bench_evt_${n}`,
+  properties: { order_id: `ord_${n}`, value: 129.99, currency: "USD", items: [{ id: "sku_1", name: "Trail shoe", price: 129.99, quantity: 1 }] },
+  page: { url: "https://shop.example.com/checkout/complete?utm_source=newsletter&gclid=Cj0KCQjw_bench", title: "Thank you", referrer: "https://shop.example.com/checkout" },
+  user_id: "cus_42",
+  traits: { email: "Jane.Doe@Example.com", phone: "+1 (415) 555-0100", first_name: "Jane", last_name: "Doe" },
+  consent: { analytics_storage: "granted", ad_storage: "granted" },
+});
+const CF = { country: "US", city: "San Francisco", region: "California", regionCode: "CA", postalCode: "94107", latitude: "37.78", longitude: "-122.39", timezone: "America/Los_Angeles", continent: "NA", asn: 13335, colo: "SFO" };
+const request = new Request("https://t.shop.example.com/k7q/e", {
+  method: "POST",
+  headers: {
+    "user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "cf-connecting-ip": "203.0.113.10",
+    "accept-language": "en-US,en;q=0.9",
+    cookie: "tw_id=01970a5e-2f00-7000-8000-000000000001; tw_sid=1780315000; _fbp=fb.1.1780000000000.1098115397",
+  },
+  cf: CF as unknown as IncomingRequestCfProperties,
+});
+
+function pipelineOnce(n: number) {
+  // The body as the route sees it: parsed JSON text.
+  const items = [JSON.parse(JSON.stringify(body(n)))];
+  return runPipeline({ cfg, items, batch: false, source: "browser", request, now: Date.now() });
+}
+
+const event = pipelineOnce(0).events[0]!;
+const deps = { cfg, secret: () => "bench-secret-value", fetch: async () => new Response("{}"), now: () => Date.now() };
+
+export default {
+  async fetch(req: Request): Promise<Response> {
+    const q = new URL(req.url).searchParams;
+    const stage = q.get("stage") ?? "pipeline";
+    const n = Number(q.get("n") ?? 1000);
+    let done = 0;
+    if (stage === "pipeline") {
+      for (let i = 0; i < n; i++) done += pipelineOnce(i).events.length;
+    } else {
+      const types = stage === "destinations" ? DESTINATIONS.map((d) => d.type) : [stage];
+      for (let i = 0; i < n; i++) for (const t of types) { const rs = await deliver(t, [event], deps); done += rs.filter((r) => r.kind === "ok").length; if (q.get("debug")) return Response.json(rs); }
+    }
+    return Response.json({ stage, n, done, types: DESTINATIONS.map((d) => d.type) });
+  },
+};
