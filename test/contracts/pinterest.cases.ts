@@ -117,6 +117,18 @@ export const pinterestContract: ContractModule = {
       expect: { requests: [{ method: "POST", url: URL, body: { data: [{ ...lead, opt_out: true }] } }] },
     },
     {
+      name: "passes an email and phone already given as SHA-256 hex through unchanged",
+      events: [
+        leadEvent({
+          user: {
+            email: "86E0B9E56C17CC4D12387E1949B85053FBE73BC3CE5A1188713A9D300CC6133D",
+            phone: "5e7ec4c79ccac6e420876e65ad0e6b4b2ccf73ec3dccb50297bf2890a1ec73b9",
+          },
+        }),
+      ],
+      expect: { requests: [{ method: "POST", url: URL, body: { data: [lead] } }] },
+    },
+    {
       name: "sends nothing for an event whose ads consent is denied",
       events: [purchaseEvent({ consent: DENIED })],
       expect: { requests: [], skipped: [{ event_id: "evt_purchase_0001", reason: "consent" }] },

@@ -16,7 +16,7 @@ import {
   normalizeState,
   normalizeZip,
 } from "../../identity/normalize.ts";
-import { itemCount, lineItemsOf, orderIdOf, phoneCountryOf, unixSeconds } from "../adFields.ts";
+import { itemCount, lineItemsOf, orderIdOf, phoneCountryOf, unixSeconds, unlessHashed } from "../adFields.ts";
 
 /** Pinterest's closed set of event names (v5 OpenAPI `ConversionEvents.event_name`). */
 export const PINTEREST_EVENTS: ReadonlySet<string> = new Set([
@@ -46,8 +46,8 @@ async function userData(e: CanonicalEvent, phoneCountry: string | undefined): Pr
   const country = u.country ? normalizeCountry(u.country) : undefined;
   const external = u.external_id?.trim() || e.user_id?.trim() || undefined;
   const fields: Record<string, string[] | undefined> = {
-    em: await hashed(u.email ? normalizeEmail(u.email) : undefined),
-    ph: await hashed(u.phone ? normalizePhone(u.phone, "digits", phoneCountryOf(phoneCountry, e)) : undefined),
+    em: await hashed(unlessHashed(u.email, normalizeEmail)),
+    ph: await hashed(unlessHashed(u.phone, (v) => normalizePhone(v, "digits", phoneCountryOf(phoneCountry, e)))),
     fn: await hashed(u.first_name ? normalizeName(u.first_name) : undefined),
     ln: await hashed(u.last_name ? normalizeName(u.last_name) : undefined),
     ge: await hashed(u.gender ? normalizeGender(u.gender) : undefined),
