@@ -2,13 +2,24 @@
  * Normalization of user traits before hashing, per vendor rules (shared/reference/destinations.md §0.2 and each
  * vendor's section). Vendors differ: phone is digits-with-country-code for Meta/Snap/Pinterest but E.164 with
  * "+" for Google and TikTok; Google alone drops dots in gmail local parts. Each adapter picks its variant.
- * Every function returns undefined when nothing valid remains, so a broken value is left out, never sent.
+ * Every function returns undefined when nothing valid remains, so a broken value is left out, never sent, and
+ * every function passes a value that already is a SHA-256 hex digest through (lowercased), so a backend can
+ * send pre-hashed traits.
  */
+import { isSha256Hex } from "./hash.ts";
+
+/** A pre-hashed value, lowercased; undefined when `raw` is not one. */
+function prehashed(raw: string): string | undefined {
+  const t = raw.trim();
+  return isSha256Hex(t) ? t.toLowerCase() : undefined;
+}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Trim and lowercase; `googleDots` removes "." before the @ of gmail.com / googlemail.com (Google only). */
 export function normalizeEmail(raw: string, opts: { googleDots?: boolean } = {}): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   let e = raw.trim().toLowerCase();
   if (!EMAIL.test(e)) return undefined;
   if (opts.googleDots) {
@@ -68,6 +79,8 @@ export function normalizePhone(
   format: "digits" | "e164",
   defaultCountry?: string | null,
 ): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const d = internationalDigits(raw, defaultCountry);
   return d === undefined ? undefined : format === "e164" ? `+${d}` : d;
 }
@@ -76,6 +89,8 @@ const PUNCT_DIGITS = /[\p{P}\p{S}\d]/gu;
 
 /** Lowercase, trimmed, NFC, no punctuation or digits; spaces removed unless `keepSpaces` (Google keeps them). */
 export function normalizeName(raw: string, opts: { keepSpaces?: boolean } = {}): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const base = raw.normalize("NFC").trim().toLowerCase().replace(PUNCT_DIGITS, "");
   const out = opts.keepSpaces ? base.replace(/\s+/g, " ").trim() : base.replace(/\s+/g, "");
   return out || undefined;
@@ -99,6 +114,8 @@ const US_STATES: Readonly<Record<string, string>> = {
 
 /** State or region: a 2-letter lowercase code where one is known (US names map to theirs), else letters only. */
 export function normalizeState(raw: string): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const s = raw.normalize("NFC").trim().toLowerCase().replace(/[\s\p{P}\p{S}\d]/gu, "");
   if (!s) return undefined;
   return US_STATES[s] ?? s;
@@ -106,6 +123,8 @@ export function normalizeState(raw: string): string | undefined {
 
 /** Lowercase, no spaces; US ZIP+4 keeps the five digits before "-". */
 export function normalizeZip(raw: string, country?: string | null): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const z = raw.trim().toLowerCase();
   const us = (country ?? "").toUpperCase() === "US" || /^\d{5}-\d{4}$/.test(z);
   const out = (us ? z.split("-")[0]! : z).replace(/\s+/g, "");
@@ -122,6 +141,8 @@ const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
 
 /** ISO 3166-1 alpha-2, lowercase ("US", "usa", "United States" → "us"). */
 export function normalizeCountry(raw: string): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const c = raw.normalize("NFD").replace(/\p{M}/gu, "").trim().toLowerCase().replace(/[\s\p{P}]/gu, "");
   if (/^[a-z]{2}$/.test(c)) return c;
   return COUNTRY_ALIASES[c];
@@ -129,6 +150,8 @@ export function normalizeCountry(raw: string): string | undefined {
 
 /** "f" or "m" (male/female/man/woman/m/f in any case); anything else is left out. */
 export function normalizeGender(raw: string): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const g = raw.trim().toLowerCase();
   if (["f", "female", "woman", "w", "frau", "weiblich"].includes(g)) return "f";
   if (["m", "male", "man", "mann", "männlich", "maennlich"].includes(g)) return "m";
@@ -140,6 +163,8 @@ export function normalizeGender(raw: string): string | undefined {
  * MM/DD/YYYY (slashes, US). Impossible dates are left out.
  */
 export function normalizeDob(raw: string): string | undefined {
+  const hashed = prehashed(raw);
+  if (hashed) return hashed;
   const t = raw.trim();
   let y: number, m: number, d: number;
   let r: RegExpMatchArray | null;

@@ -109,3 +109,21 @@ describe("already hashed values", () => {
     expect(await hashNormalized("jane.doe@example.com")).toBe(EMAIL_HASH);
   });
 });
+
+describe("pre-hashed traits", () => {
+  const H = "86E0B9E56C17CC4D12387E1949B85053FBE73BC3CE5A1188713A9D300CC6133D";
+  it.each([
+    ["email", (v: string) => normalizeEmail(v, { googleDots: true })],
+    ["phone (digits)", (v: string) => normalizePhone(v, "digits", "US")],
+    ["phone (E.164)", (v: string) => normalizePhone(v, "e164")],
+    ["name", (v: string) => normalizeName(v)],
+    ["city", (v: string) => normalizeCity(v)],
+    ["state", normalizeState],
+    ["zip", (v: string) => normalizeZip(v, "US")],
+    ["country", normalizeCountry],
+    ["gender", normalizeGender],
+    ["date of birth", normalizeDob],
+  ])("pass a SHA-256 %s through unchanged (lowercased), so it is not hashed twice or mangled", (_label, fn) => {
+    expect(fn(` ${H} `)).toBe(H.toLowerCase());
+  });
+});
