@@ -4,52 +4,20 @@
  * clear. custom_data carries value, currency, order_id and the line items.
  */
 import type { CanonicalEvent } from "../../event/canonical.ts";
-import { hashNormalized } from "../../identity/hash.ts";
-import {
-  normalizeCity,
-  normalizeCountry,
-  normalizeDob,
-  normalizeEmail,
-  normalizeGender,
-  normalizeName,
-  normalizePhone,
-  normalizeState,
-  normalizeZip,
-} from "../../identity/normalize.ts";
-import { itemCount, lineItemsOf, orderIdOf, phoneCountryOf, unixSeconds } from "../adFields.ts";
+import { hashedUserFields } from "../hashedUserFields.ts";
+import { itemCount, lineItemsOf, orderIdOf, unixSeconds } from "../adFields.ts";
 
 export interface MetaEventOptions {
   actionSource: string;
   phoneCountry: string | undefined;
 }
 
-async function hashed(v: string | undefined): Promise<string[] | undefined> {
-  return v ? [await hashNormalized(v)] : undefined;
-}
-
 async function userData(e: CanonicalEvent, phoneCountry: string | undefined): Promise<Record<string, unknown>> {
-  const u = e.user;
-  const country = u.country ? normalizeCountry(u.country) : undefined;
-  const external = u.external_id?.trim() || e.user_id?.trim() || undefined;
-  const out: Record<string, unknown> = {
-    em: await hashed(u.email ? normalizeEmail(u.email) : undefined),
-    ph: await hashed(u.phone ? normalizePhone(u.phone, "digits", phoneCountryOf(phoneCountry, e)) : undefined),
-    fn: await hashed(u.first_name ? normalizeName(u.first_name) : undefined),
-    ln: await hashed(u.last_name ? normalizeName(u.last_name) : undefined),
-    ge: await hashed(u.gender ? normalizeGender(u.gender) : undefined),
-    db: await hashed(u.date_of_birth ? normalizeDob(u.date_of_birth) : undefined),
-    ct: await hashed(u.city ? normalizeCity(u.city) : undefined),
-    st: await hashed(u.state ? normalizeState(u.state) : undefined),
-    zp: await hashed(u.postal_code ? normalizeZip(u.postal_code, country) : undefined),
-    country: await hashed(country),
-    // Meta recommends hashing external_id; hashed ids still match across Pixel and CAPI when both hash.
-    external_id: await hashed(external),
-    client_ip_address: e.context.ip ?? undefined,
-    client_user_agent: e.context.user_agent ?? undefined,
-    fbc: e.click_ids.fbc,
-    fbp: e.click_ids.fbp,
-  };
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  const out: Record<string, unknown> = await hashedUserFields(e, phoneCountry);
+  if (e.context.ip) out.client_ip_address = e.context.ip;
+  if (e.context.user_agent) out.client_user_agent = e.context.user_agent;
+  if (e.click_ids.fbc) out.fbc = e.click_ids.fbc;
+  if (e.click_ids.fbp) out.fbp = e.click_ids.fbp;
   return out;
 }
 

@@ -4,19 +4,8 @@
  * item prices are strings, as the v5 schema wants.
  */
 import type { CanonicalEvent } from "../../event/canonical.ts";
-import { hashNormalized } from "../../identity/hash.ts";
-import {
-  normalizeCity,
-  normalizeCountry,
-  normalizeDob,
-  normalizeEmail,
-  normalizeGender,
-  normalizeName,
-  normalizePhone,
-  normalizeState,
-  normalizeZip,
-} from "../../identity/normalize.ts";
-import { itemCount, lineItemsOf, orderIdOf, phoneCountryOf, unixSeconds, unlessHashed } from "../adFields.ts";
+import { hashedUserFields } from "../hashedUserFields.ts";
+import { itemCount, lineItemsOf, orderIdOf, unixSeconds } from "../adFields.ts";
 
 /** Pinterest's closed set of event names (v5 OpenAPI `ConversionEvents.event_name`). */
 export const PINTEREST_EVENTS: ReadonlySet<string> = new Set([
@@ -37,29 +26,8 @@ export const PINTEREST_EVENTS: ReadonlySet<string> = new Set([
   "watch_video",
 ]);
 
-async function hashed(v: string | undefined): Promise<string[] | undefined> {
-  return v ? [await hashNormalized(v)] : undefined;
-}
-
 async function userData(e: CanonicalEvent, phoneCountry: string | undefined): Promise<Record<string, unknown>> {
-  const u = e.user;
-  const country = u.country ? normalizeCountry(u.country) : undefined;
-  const external = u.external_id?.trim() || e.user_id?.trim() || undefined;
-  const fields: Record<string, string[] | undefined> = {
-    em: await hashed(unlessHashed(u.email, normalizeEmail)),
-    ph: await hashed(unlessHashed(u.phone, (v) => normalizePhone(v, "digits", phoneCountryOf(phoneCountry, e)))),
-    fn: await hashed(u.first_name ? normalizeName(u.first_name) : undefined),
-    ln: await hashed(u.last_name ? normalizeName(u.last_name) : undefined),
-    ge: await hashed(u.gender ? normalizeGender(u.gender) : undefined),
-    db: await hashed(u.date_of_birth ? normalizeDob(u.date_of_birth) : undefined),
-    ct: await hashed(u.city ? normalizeCity(u.city) : undefined),
-    st: await hashed(u.state ? normalizeState(u.state) : undefined),
-    zp: await hashed(u.postal_code ? normalizeZip(u.postal_code, country) : undefined),
-    country: await hashed(country),
-    external_id: await hashed(external),
-  };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) if (v) out[k] = v;
+  const out: Record<string, unknown> = await hashedUserFields(e, phoneCountry);
   if (e.context.ip) out.client_ip_address = e.context.ip;
   if (e.context.user_agent) out.client_user_agent = e.context.user_agent;
   const click = e.click_ids.epik ?? e.context.cookies._epik;
