@@ -122,3 +122,20 @@ export function unlessHashed(raw: string | undefined, normalize: (v: string) => 
   const v = raw.trim();
   return isSha256Hex(v) ? v.toLowerCase() : normalize(raw);
 }
+
+/**
+ * Canonical names → the standard event names Meta's and TikTok's pixels share (both use Purchase, Lead,
+ * AddToCart, …), so the common conversions need no mapping in the config.
+ */
+export const PIXEL_STANDARD_EVENTS: Readonly<Record<string, string>> = {
+  purchase_completed: "Purchase",
+  lead_submitted: "Lead",
+  product_added: "AddToCart",
+  checkout_started: "InitiateCheckout",
+  signup_completed: "CompleteRegistration",
+  product_viewed: "ViewContent",
+  payment_info_added: "AddPaymentInfo",
+  trial_started: "StartTrial",
+  subscription_started: "Subscribe",
+  search_performed: "Search",
+};

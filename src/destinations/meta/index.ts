@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { CanonicalEvent } from "../../event/canonical.ts";
-import { baseUrl, defaultPhoneCountrySetting, mapEvents, secretNameSetting } from "../adFields.ts";
+import { baseUrl, defaultPhoneCountrySetting, mapEvents, PIXEL_STANDARD_EVENTS, secretNameSetting } from "../adFields.ts";
 import type { BuildContext, BuildResult, DestinationDefinition } from "../types.ts";
 import { metaEvent } from "./event.ts";
 import { interpretMeta } from "./interpret.ts";
@@ -17,19 +17,8 @@ const HOST = "https://graph.facebook.com";
 /** Meta rejects a whole request when one event is older than 7 days. */
 const MAX_AGE_MS = 7 * 24 * 3_600_000;
 
-/** Meta standard events for the canonical names most plans use; others need a mapping. */
-const STANDARD: Readonly<Record<string, string>> = {
-  purchase_completed: "Purchase",
-  lead_submitted: "Lead",
-  product_added: "AddToCart",
-  checkout_started: "InitiateCheckout",
-  signup_completed: "CompleteRegistration",
-  product_viewed: "ViewContent",
-  payment_info_added: "AddPaymentInfo",
-  trial_started: "StartTrial",
-  subscription_started: "Subscribe",
-  page_viewed: "PageView",
-};
+/** Meta's standard events for the canonical names most plans use (and PageView); others need a mapping. */
+const STANDARD: Readonly<Record<string, string>> = { ...PIXEL_STANDARD_EVENTS, page_viewed: "PageView" };
 
 export const MetaSettings = z.object({
   pixel_id: z.string().regex(/^\d{5,20}$/, "the numeric Pixel (dataset) id").describe("Meta Pixel / dataset id"),

@@ -8,24 +8,12 @@ import { classifyStatus } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { hashNormalized } from "../../identity/hash.ts";
 import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";
-import { baseUrl, defaultPhoneCountrySetting, lineItemsOf, mapEvents, orderIdOf, phoneCountryOf, secretNameSetting, unixSeconds } from "../adFields.ts";
+import { baseUrl, defaultPhoneCountrySetting, lineItemsOf, PIXEL_STANDARD_EVENTS, mapEvents, orderIdOf, phoneCountryOf, secretNameSetting, unixSeconds } from "../adFields.ts";
 import type { BuildContext, BuildResult, DestinationDefinition, Outcome, VendorResponse } from "../types.ts";
 
 export const TIKTOK_API_VERSION = "v1.3";
 const HOST = "https://business-api.tiktok.com";
 
-const STANDARD: Readonly<Record<string, string>> = {
-  purchase_completed: "Purchase",
-  lead_submitted: "Lead",
-  product_added: "AddToCart",
-  checkout_started: "InitiateCheckout",
-  signup_completed: "CompleteRegistration",
-  product_viewed: "ViewContent",
-  payment_info_added: "AddPaymentInfo",
-  trial_started: "StartTrial",
-  subscription_started: "Subscribe",
-  search_performed: "Search",
-};
 
 export const TikTokSettings = z.object({
   pixel_code: z.string().min(1).describe("TikTok Pixel code (event_source_id)"),
@@ -138,7 +126,7 @@ export const tiktok: DestinationDefinition<TikTokSettings> = {
   secretKeys: ["access_token"],
   maxBatch: 1000,
   freshnessHours: 7 * 24,
-  defaultEventName: (name) => STANDARD[name],
+  defaultEventName: (name) => PIXEL_STANDARD_EVENTS[name],
   build,
   interpret,
 };
