@@ -25,6 +25,11 @@ export function classifyStatus(status: number, headers: Headers, now: number, de
   return { kind: "drop", ...base };
 }
 
+/** The default reading of a vendor's answer: its status alone, with the body (shortened) as detail on failure. */
+export function classifyResponse(res: { status: number; headers: Headers; body: string }, now: number): Outcome {
+  return classifyStatus(res.status, res.headers, now, res.status >= 300 ? res.body.slice(0, 2_000) : undefined);
+}
+
 /** A network failure or timeout: always worth retrying. */
 export function networkFailure(err: unknown): Outcome {
   const msg = err instanceof Error ? err.message : String(err);

@@ -8,7 +8,7 @@ import { eligibility, viewFor } from "../destinations/eligibility.ts";
 import { definitionOf } from "../destinations/registry.ts";
 import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, OutboundRequest, VendorResponse } from "../destinations/types.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
-import { classifyStatus, networkFailure } from "./classify.ts";
+import { classifyResponse, classifyStatus, networkFailure } from "./classify.ts";
 import { redactHeaders, redactor } from "./redact.ts";
 import { MAX_PACE_WAIT_MS, pacer, type RateLimit } from "./pacing.ts";
 import { actionsFor } from "../rules/route.ts";
@@ -206,7 +206,7 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
       res = await send(b.request, deps);
       outcome = def.interpret
         ? def.interpret(res, b)
-        : classifyStatus(res.status, res.headers, deps.now(), res.status >= 300 ? res.body.slice(0, DETAIL_MAX) : undefined);
+        : classifyResponse(res, deps.now());
       if (outcome.detail) outcome = { ...outcome, detail: redact(outcome.detail) };
       recorded.response = { status: res.status, body: redact(res.body.slice(0, DETAIL_MAX)) };
     } catch (err) {

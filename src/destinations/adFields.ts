@@ -6,7 +6,6 @@
 import { z } from "zod";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Skip } from "./types.ts";
-import { isSha256Hex } from "../identity/hash.ts";
 
 /** A settings key whose value is the NAME of a Worker secret (config/schema.ts would be a circular import). */
 export const secretNameSetting = (what: string) =>
@@ -113,15 +112,6 @@ export async function mapEvents(
   return out;
 }
 
-/**
- * Normalizes a trait unless the caller already sent its SHA-256 hex: the normalizers would mangle a digest
- * (an email hash has no "@", a phone normalizer keeps only its digits), so a digest passes through as is.
- */
-export function unlessHashed(raw: string | undefined, normalize: (v: string) => string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const v = raw.trim();
-  return isSha256Hex(v) ? v.toLowerCase() : normalize(raw);
-}
 
 /**
  * Canonical names → the standard event names Meta's and TikTok's pixels share (both use Purchase, Lead,

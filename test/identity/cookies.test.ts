@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveVisitor } from "../../src/identity/visitor.ts";
 import { Config } from "../../src/config/schema.ts";
-import { bucket, configCopy, configWithHook, cookie, doubleRequests, send, setCookies } from "../helpers/worker.ts";
+import { bucket, configWithHook, cookie, doubleRequests, send, setCookies } from "../helpers/worker.ts";
 
 let n = 0;
 const lead = (extra: Record<string, unknown> = {}) => ({ name: "lead_submitted", event_id: `cookie_evt_${Date.now()}_${++n}`, properties: { lead_id: `l_${n}` }, ...extra });
@@ -113,6 +113,5 @@ describe("consent", () => {
     const config = configWithHook(k, (c) => (c.consent = { deny_regions: ["BR"] }));
     await send(lead(), { config, cf: { country: "DE" } });
     expect(await doubleRequests(k)).toHaveLength(1);
-    void configCopy;
   });
 });

@@ -4,7 +4,7 @@
  * dead-lettered and the rest retried, as Amplitude asks.
  */
 import { z } from "zod";
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyResponse } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, lineItemsOf, orderIdOf, secretNameSetting } from "../adFields.ts";
 import { traitsOf } from "../analyticsFields.ts";
@@ -106,7 +106,7 @@ function interpret(res: VendorResponse, built: BuiltRequest): Outcome {
       /* fall through */
     }
   }
-  return classifyStatus(res.status, res.headers, Date.now(), res.status >= 300 ? res.body.slice(0, 500) : undefined);
+  return classifyResponse(res, Date.now());
 }
 
 export const amplitude: DestinationDefinition<AmplitudeSettings> = {

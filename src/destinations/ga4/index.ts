@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { CanonicalEvent } from "../../event/canonical.ts";
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyResponse } from "../../delivery/classify.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
 import type { BuildContext, BuildResult, BuiltRequest, DestinationDefinition, Outcome, Skip, VendorResponse } from "../types.ts";
 import { clientIdOf, eventParams, nameProblem, userData } from "./event.ts";
@@ -124,7 +124,7 @@ function interpret(res: VendorResponse, built: BuiltRequest): Outcome {
       return { kind: "retry", status: res.status, detail: "unreadable validation answer" };
     }
   }
-  return classifyStatus(res.status, res.headers, Date.now(), res.status >= 300 ? res.body.slice(0, 500) : undefined);
+  return classifyResponse(res, Date.now());
 }
 
 export const ga4: DestinationDefinition<Ga4Settings> = {

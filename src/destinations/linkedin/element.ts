@@ -5,7 +5,7 @@
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { hashNormalized } from "../../identity/hash.ts";
 import { normalizeCountry, normalizeEmail } from "../../identity/normalize.ts";
-import { unixMillis, unlessHashed } from "../adFields.ts";
+import { unixMillis } from "../adFields.ts";
 
 const URN = /^urn:lla:llaPartnerConversion:\d+$/;
 
@@ -24,7 +24,7 @@ interface UserId {
 /** The element, or undefined when the event has no user id LinkedIn accepts (it answers 422 without one). */
 export async function conversionElement(e: CanonicalEvent, urn: string, sendNames: boolean): Promise<object | undefined> {
   const userIds: UserId[] = [];
-  const email = unlessHashed(e.user.email, normalizeEmail);
+  const email = e.user.email ? normalizeEmail(e.user.email) : undefined;
   if (email) userIds.push({ idType: "SHA256_EMAIL", idValue: await hashNormalized(email) });
   // An opaque first-party id: LinkedIn wants it as it came, never hashed.
   if (e.click_ids.li_fat_id) userIds.push({ idType: "LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID", idValue: e.click_ids.li_fat_id });

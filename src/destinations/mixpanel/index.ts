@@ -4,7 +4,7 @@
  * dedupes retries; a 400 lists failed records by index, which are dead-lettered alone.
  */
 import { z } from "zod";
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyResponse } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { sha256Hex } from "../../identity/hash.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
@@ -93,7 +93,7 @@ function interpret(res: VendorResponse, built: BuiltRequest): Outcome {
       /* an unreadable 400 is a bad request as a whole */
     }
   }
-  return classifyStatus(res.status, res.headers, Date.now(), res.status >= 300 ? res.body.slice(0, 500) : undefined);
+  return classifyResponse(res, Date.now());
 }
 
 export const mixpanel: DestinationDefinition<MixpanelSettings> = {

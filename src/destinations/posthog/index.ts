@@ -4,7 +4,6 @@
  * page_viewed becomes `$pageview`, user_identified `$identify` with `$set` traits.
  */
 import { z } from "zod";
-import { classifyStatus } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
 import { distinctIdOf, traitsOf, uuidOf } from "../analyticsFields.ts";
@@ -83,5 +82,4 @@ export const posthog: DestinationDefinition<PostHogSettings> = {
   freshnessHours: 7 * 24,
   defaultEventName: (name) => (name === "page_viewed" ? "$pageview" : name === "user_identified" ? "$identify" : name),
   build,
-  interpret: (res) => classifyStatus(res.status, res.headers, Date.now(), res.status >= 300 ? res.body.slice(0, 500) : undefined),
 };

@@ -6,7 +6,7 @@
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { hashNormalized } from "../../identity/hash.ts";
 import { normalizePhone } from "../../identity/normalize.ts";
-import { itemCount, lineItemsOf, phoneCountryOf, unlessHashed } from "../adFields.ts";
+import { itemCount, lineItemsOf, phoneCountryOf } from "../adFields.ts";
 import { redditEmail } from "./email.ts";
 
 /** Reddit's standard tracking types; any other mapped name is sent as a Custom event of that name. */
@@ -25,7 +25,7 @@ async function user(e: CanonicalEvent, phoneCountry: string | undefined): Promis
   const u: Record<string, string> = {};
   const email = e.user.email ? redditEmail(e.user.email) : undefined;
   if (email) u.email = await hashNormalized(email);
-  const phone = unlessHashed(e.user.phone, (v) => normalizePhone(v, "e164", phoneCountryOf(phoneCountry, e)));
+  const phone = e.user.phone ? normalizePhone(e.user.phone, "e164", phoneCountryOf(phoneCountry, e)) : undefined;
   if (phone) u.phone_number = await hashNormalized(phone);
   const external = e.user.external_id?.trim() || e.user_id?.trim();
   if (external) u.external_id = await hashNormalized(external);

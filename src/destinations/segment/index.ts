@@ -4,7 +4,6 @@
  * dedupes retries. Basic auth with the write key as the user name.
  */
 import { z } from "zod";
-import { classifyStatus } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, lineItemsOf, orderIdOf, secretNameSetting } from "../adFields.ts";
 import { traitsOf } from "../analyticsFields.ts";
@@ -110,5 +109,4 @@ export const segment: DestinationDefinition<SegmentSettings> = {
   freshnessHours: 72,
   defaultEventName: (name) => SPEC[name] ?? name,
   build,
-  interpret: (res) => classifyStatus(res.status, res.headers, Date.now(), res.status >= 300 ? res.body.slice(0, 500) : undefined),
 };

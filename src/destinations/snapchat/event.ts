@@ -5,15 +5,15 @@
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { hashNormalized } from "../../identity/hash.ts";
 import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";
-import { itemCount, lineItemsOf, orderIdOf, phoneCountryOf, unixSeconds, unlessHashed } from "../adFields.ts";
+import { itemCount, lineItemsOf, orderIdOf, phoneCountryOf, unixSeconds } from "../adFields.ts";
 
 /** The event, or why it cannot be sent. */
 export async function snapEvent(e: CanonicalEvent, name: string, phoneCountry: string | undefined): Promise<object | string> {
   if (!e.page.url) return "Snapchat web events need event_source_url (the page URL)";
   const user: Record<string, unknown> = {};
-  const email = unlessHashed(e.user.email, normalizeEmail);
+  const email = e.user.email ? normalizeEmail(e.user.email) : undefined;
   if (email) user.em = [await hashNormalized(email)];
-  const phone = unlessHashed(e.user.phone, (v) => normalizePhone(v, "digits", phoneCountryOf(phoneCountry, e)));
+  const phone = e.user.phone ? normalizePhone(e.user.phone, "digits", phoneCountryOf(phoneCountry, e)) : undefined;
   if (phone) user.ph = [await hashNormalized(phone)];
   if (e.context.ip) user.client_ip_address = e.context.ip;
   if (e.context.user_agent) user.client_user_agent = e.context.user_agent;
