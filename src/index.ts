@@ -4,7 +4,7 @@ import type { Env } from "./env.ts";
 import { errorResponse, HttpError, json } from "./http/responses.ts";
 import { routerFor } from "./routes/router.ts";
 import { consume, consumeDeadLetterQueue } from "./delivery/consume.ts";
-import type { DeliveryMessage } from "./delivery/message.ts";
+import type { QueueMessage } from "./queue/messages.ts";
 
 export { DebugLog } from "./debug/DebugLog.ts";
 export { Deduper } from "./dedupe/Deduper.ts";
@@ -29,9 +29,9 @@ export default {
     }
   },
 
-  async queue(batch: MessageBatch<DeliveryMessage>, env: Env, exec: ExecutionContext): Promise<void> {
+  async queue(batch: MessageBatch<QueueMessage>, env: Env, exec: ExecutionContext): Promise<void> {
     // The dead-letter queue (configured in wrangler.toml) ends in -dlq; every other queue is delivery.
     if (batch.queue.endsWith("-dlq")) return consumeDeadLetterQueue(batch, env);
     return consume(batch, env, exec);
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>;
+} satisfies ExportedHandler<Env, QueueMessage>;

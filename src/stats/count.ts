@@ -1,6 +1,8 @@
 /**
  * Turning pipeline and delivery results into counter rows, and writing them to the Stats shards. Counting
- * never blocks or fails a request: writes go through waitUntil and errors are logged, not thrown.
+ * never blocks or fails a request: ingest counts accumulate in the isolate and are flushed at most every
+ * FLUSH_EVERY_MS through waitUntil; each flush goes to one shard picked at random, so no event name (every
+ * page_viewed of a site) maps to one object. Readers sum the shards.
  */
 import type { EventResult } from "../delivery/deliver.ts";
 import type { PipelineResult } from "../pipeline/index.ts";
@@ -19,14 +21,9 @@ export interface StatsNamespace {
   get(id: DurableObjectId): { add(rows: CounterRow[]): Promise<void> | void; list(since: string): Promise<CounterRow[]> | CounterRow[] };
 }
 
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-export function shardFor(event: string): string {
-  return `stats-${hash(event) % STATS_SHARDS}`;
+/** The shard a flush writes to: random, so writes spread evenly whatever the event mix. */
+export function shardFor(random: number = Math.random()): string {
+  return `stats-${Math.floor(random * STATS_SHARDS) % STATS_SHARDS}`;
 }
 
 export class Counter {
@@ -44,18 +41,14 @@ export class Counter {
     return this.rows.size;
   }
 
+  /** Writes the rows to one shard in one call and forgets them; a failed write is logged, not retried. */
   async flush(ns: StatsNamespace | undefined): Promise<void> {
     if (!ns || this.rows.size === 0) return;
-    const byShard = new Map<string, CounterRow[]>();
-    for (const r of this.rows.values()) {
-      const s = shardFor(r.event);
-      const list = byShard.get(s) ?? [];
-      list.push(r);
-      byShard.set(s, list);
-    }
+    const rows = [...this.rows.values()];
     this.rows.clear();
+    const s = shardFor();
     try {
-      await Promise.all([...byShard].map(([s, rows]) => ns.get(ns.idFromName(s)).add(rows)));
+      await ns.get(ns.idFromName(s)).add(rows);
     } catch (e) {
       console.error("tagwire: counting failed", e instanceof Error ? e.message : String(e));
     }
@@ -75,10 +68,17 @@ export function deliveryMetric(r: EventResult): string {
 }
 
 
+/** Every shard's rows since `since`, summed per day, event, destination and metric. */
 export async function readStats(ns: StatsNamespace, since: string): Promise<CounterRow[]> {
-  const all: CounterRow[] = [];
-  for (let i = 0; i < STATS_SHARDS; i++) all.push(...(await ns.get(ns.idFromName(`stats-${i}`)).list(since)));
-  return all;
+  const shards = await Promise.all(Array.from({ length: STATS_SHARDS }, (_, i) => ns.get(ns.idFromName(`stats-${i}`)).list(since)));
+  const sum = new Map<string, CounterRow>();
+  for (const r of shards.flat()) {
+    const key = `${r.day}\u0000${r.event}\u0000${r.destination}\u0000${r.metric}`;
+    const prev = sum.get(key);
+    if (prev) prev.n += r.n;
+    else sum.set(key, { ...r });
+  }
+  return [...sum.values()].sort((a, b) => (a.day + a.event + a.destination + a.metric < b.day + b.event + b.destination + b.metric ? -1 : 1));
 }
 
 function nameOf(item: unknown): string {
@@ -89,14 +89,12 @@ function nameOf(item: unknown): string {
 /** Field path of an error without its `batch[i].` prefix, so violations of one rule add up across batches. */
 const rulePath = (path: string) => path.replace(/^batch\[\d+\]\.?/, "") || "body";
 
-/** received (everything that arrived), deduped, flagged (per violated rule), invalid (per field), dropped. */
-export function countIngest(counter: Counter, items: readonly unknown[], result: PipelineResult, deduped: readonly string[]): void {
-  const nameById = new Map(result.events.map((e) => [e.event_id, e.name]));
+/** received (everything that arrived), flagged (per violated rule), invalid (per field), dropped. */
+export function countIngest(counter: Counter, items: readonly unknown[], result: PipelineResult): void {
   for (const e of result.events) {
     counter.add(e.name, NO_DESTINATION, "received");
     for (const v of e.violations ?? []) counter.add(e.name, NO_DESTINATION, `flagged:${v.rule}`);
   }
-  for (const id of deduped) counter.add(nameById.get(id) ?? "(unknown)", NO_DESTINATION, "deduped");
   for (const r of result.rejected) {
     const name = nameOf(items[r.index]);
     counter.add(name, NO_DESTINATION, "received");
@@ -109,16 +107,31 @@ export function countIngest(counter: Counter, items: readonly unknown[], result:
   }
 }
 
-/** Counts one ingest request in the background (never delays or fails the answer). */
+/** Ingest counts are written at most this often per isolate. */
+export const FLUSH_EVERY_MS = 5_000;
+
+const pending = new Map<string, Counter>();
+let lastFlush = 0;
+
+/** Counts one ingest request into the isolate's counter; flushes it through waitUntil when it is due. */
 export function recordIngest(
   stats: StatsNamespace | undefined,
   exec: ExecutionContext,
   now: number,
   items: readonly unknown[],
   result: PipelineResult,
-  deduped: readonly string[],
 ): void {
-  const counter = new Counter(dayOf(now));
-  countIngest(counter, items, result, deduped);
-  exec.waitUntil(counter.flush(stats));
+  const day = dayOf(now);
+  let counter = pending.get(day);
+  if (!counter) pending.set(day, (counter = new Counter(day)));
+  countIngest(counter, items, result);
+  if (now - lastFlush >= FLUSH_EVERY_MS) exec.waitUntil(flushIngestCounts(stats, now));
+}
+
+/** Writes what this isolate counted so far (also called before reading the stats, so a reader sees its own). */
+export async function flushIngestCounts(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+  lastFlush = now;
+  const counters = [...pending.values()];
+  pending.clear();
+  await Promise.all(counters.map((c) => c.flush(stats)));
 }

@@ -28,7 +28,7 @@ describe("counters per event and destination", () => {
       { config },
     );
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 4, deduped: ["evt_stats_00001"] });
+    expect(await res.json()).toMatchObject({ v: 2, accepted: 4 });
     await scriptDouble(b, [{ status: 400, body: '{"error":"bad"}' }]);
     await send(ok("evt_stats_00004"), { config });
 
