@@ -37,6 +37,18 @@ describe("counters per event and destination", () => {
     expect(s.destinations.hook).toMatchObject({ delivered: 2, consent_blocked: 1, dead_lettered: 1 });
   });
 
+  it("count events named like Object.prototype members (constructor, __proto__, toString) without breaking the stats", async () => {
+    const b = bucket();
+    const config = configWithHook(b);
+    for (const name of ["constructor", "__proto__", "to_string", "has_own_property"]) {
+      expect((await send({ name, event_id: `evt_${crypto.randomUUID()}` }, { config })).status).toBeLessThan(500);
+    }
+    const res = await call(new Request(`${BASE}${P}/admin/stats`, { headers: { authorization: `Bearer ${TOKEN}` } }), { config });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { events: Record<string, { totals: Record<string, number> }> };
+    expect(body.events["constructor"]!.totals.received).toBeGreaterThanOrEqual(1);
+  });
+
   it("answer 401 without the admin token and 400 for a malformed day", async () => {
     const no = await call(new Request(`${BASE}${P}/admin/stats`));
     expect(no.status).toBe(401);
