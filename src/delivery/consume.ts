@@ -16,7 +16,7 @@ import { definitionOf } from "../destinations/registry.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { secretFrom, type Env } from "../env.ts";
 import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage } from "../queue/messages.ts";
-import { Counter, dayOf, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
+import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
 import { backoffSeconds } from "./backoff.ts";
 import { deadLetters, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
@@ -173,7 +173,8 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
 
   const units: Unit[] = [];
   const follow: Outgoing[] = [];
-  const counter = new Counter(dayOf(now));
+  const counter = deliveryCounts.counter(now);
+  countAccepted(counter, admitted.map((a) => a.event));
   for (const a of admitted) {
     const k = a.decision.kind;
     if (k === "admitted") units.push({ event: a.event, destinations: all, attempt: 0 });
@@ -206,7 +207,7 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
       if (r) counter.add(u.event.name, d, deadHere.has(`${d}\u0000${u.event.event_id}`) ? "dead_lettered" : deliveryMetric(r));
     }
   }
-  exec.waitUntil(counter.flush(env.STATS));
+  deliveryCounts.flushIfDue(env.STATS, exec, now);
   try {
     await Promise.all([dead.length ? deadLetters(env).add(dead, now) : undefined, sendAll(env.DELIVERY_QUEUE, follow)]);
     batch.ackAll();

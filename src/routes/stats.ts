@@ -3,7 +3,7 @@
  * team can reconcile Tagwire with its CRM. Counts are summed over the days asked for; `days` keeps the rows.
  */
 import { HttpError, json } from "../http/responses.ts";
-import { dayOf, flushIngestCounts, NO_DESTINATION, readStats } from "../stats/count.ts";
+import { dayOf, flushAllCounts, NO_DESTINATION, readStats } from "../stats/count.ts";
 import type { RouteContext } from "./context.ts";
 import { requireAdmin } from "./admin.ts";
 
@@ -18,8 +18,8 @@ export async function stats(request: Request, rc: RouteContext): Promise<Respons
     if (!DAY.test(v)) throw new HttpError(400, "invalid_query", [{ path, message: "expected a day as YYYY-MM-DD" }]);
   }
   const only = q.get("event");
-  // This isolate's own pending ingest counts first, so a reader sees what it just sent.
-  await flushIngestCounts(rc.env.STATS, rc.now);
+  // This isolate's own pending counts first, so a reader sees what it just sent.
+  await flushAllCounts(rc.env.STATS, rc.now);
   const rows = (await readStats(rc.env.STATS, since)).filter((r) => r.day <= until && (!only || r.event === only));
   // Event names, destinations and metrics come from input ("constructor" is a valid event name): no prototypes.
   type Tally = Record<string, number>;

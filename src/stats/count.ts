@@ -1,11 +1,12 @@
 /**
  * Turning pipeline and delivery results into counter rows, and writing them to the Stats shards. Counting
- * never blocks or fails a request: ingest counts accumulate in the isolate and are flushed at most every
- * FLUSH_EVERY_MS through waitUntil; each flush goes to one shard picked at random, so no event name (every
+ * never blocks or fails a request: counts accumulate in the isolate (IsolateCounts) and are flushed every few
+ * seconds through waitUntil; each flush goes to one shard picked at random, so no event name (every
  * page_viewed of a site) maps to one object. Readers sum the shards.
  */
 import type { EventResult } from "../delivery/deliver.ts";
 import type { PipelineResult } from "../pipeline/index.ts";
+import type { CanonicalEvent } from "../event/canonical.ts";
 import type { CounterRow } from "./Stats.ts";
 
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -89,12 +90,16 @@ function nameOf(item: unknown): string {
 /** Field path of an error without its `batch[i].` prefix, so violations of one rule add up across batches. */
 const rulePath = (path: string) => path.replace(/^batch\[\d+\]\.?/, "") || "body";
 
-/** received (everything that arrived), flagged (per violated rule), invalid (per field), dropped. */
-export function countIngest(counter: Counter, items: readonly unknown[], result: PipelineResult): void {
-  for (const e of result.events) {
+/** Accepted events (counted by the consumer, which sees every one): received, and flagged per violated rule. */
+export function countAccepted(counter: Counter, events: readonly CanonicalEvent[]): void {
+  for (const e of events) {
     counter.add(e.name, NO_DESTINATION, "received");
     for (const v of e.violations ?? []) counter.add(e.name, NO_DESTINATION, `flagged:${v.rule}`);
   }
+}
+
+/** Refused input (counted on the request path; rare in production): received, invalid per field, dropped. */
+export function countRefused(counter: Counter, items: readonly unknown[], result: PipelineResult): void {
   for (const r of result.rejected) {
     const name = nameOf(items[r.index]);
     counter.add(name, NO_DESTINATION, "received");
@@ -107,31 +112,50 @@ export function countIngest(counter: Counter, items: readonly unknown[], result:
   }
 }
 
-/** Ingest counts are written at most this often per isolate. */
-export const FLUSH_EVERY_MS = 5_000;
+/**
+ * Counts kept in this isolate's memory per day and written at most every `everyMs`, in one Durable Object call
+ * to a random shard: rows written per event fall as traffic grows (one row per day × event × destination ×
+ * metric per flush, whatever the number of events). Counts of an isolate evicted between flushes are lost:
+ * these counters are operational figures; the exact per-event record is the delivery ledger.
+ */
+export class IsolateCounts {
+  private pending = new Map<string, Counter>();
+  private last = 0;
 
-const pending = new Map<string, Counter>();
-let lastFlush = 0;
+  constructor(private readonly everyMs: number) {}
 
-/** Counts one ingest request into the isolate's counter; flushes it through waitUntil when it is due. */
-export function recordIngest(
-  stats: StatsNamespace | undefined,
-  exec: ExecutionContext,
-  now: number,
-  items: readonly unknown[],
-  result: PipelineResult,
-): void {
-  const day = dayOf(now);
-  let counter = pending.get(day);
-  if (!counter) pending.set(day, (counter = new Counter(day)));
-  countIngest(counter, items, result);
-  if (now - lastFlush >= FLUSH_EVERY_MS) exec.waitUntil(flushIngestCounts(stats, now));
+  counter(now: number): Counter {
+    const day = dayOf(now);
+    let c = this.pending.get(day);
+    if (!c) this.pending.set(day, (c = new Counter(day)));
+    return c;
+  }
+
+  /** Flushes through waitUntil when the last flush is older than `everyMs`. */
+  flushIfDue(stats: StatsNamespace | undefined, exec: ExecutionContext, now: number): void {
+    if (now - this.last >= this.everyMs) exec.waitUntil(this.flush(stats, now));
+  }
+
+  async flush(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+    this.last = now;
+    const counters = [...this.pending.values()];
+    this.pending.clear();
+    await Promise.all(counters.map((c) => c.flush(stats)));
+  }
 }
 
-/** Writes what this isolate counted so far (also called before reading the stats, so a reader sees its own). */
-export async function flushIngestCounts(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
-  lastFlush = now;
-  const counters = [...pending.values()];
-  pending.clear();
-  await Promise.all(counters.map((c) => c.flush(stats)));
+/** The request path's counts (refused input) and the consumer's (everything accepted, deduped, delivered). */
+export const ingestCounts = new IsolateCounts(5_000);
+export const deliveryCounts = new IsolateCounts(10_000);
+
+/** Counts one ingest request's refused input; accepted events are counted by the consumer. */
+export function recordIngest(stats: StatsNamespace | undefined, exec: ExecutionContext, now: number, items: readonly unknown[], result: PipelineResult): void {
+  if (result.rejected.length === 0 && result.dropped.length === 0) return;
+  countRefused(ingestCounts.counter(now), items, result);
+  ingestCounts.flushIfDue(stats, exec, now);
+}
+
+/** Writes what this isolate counted so far (called before reading the stats, so a reader sees its own). */
+export async function flushAllCounts(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+  await Promise.all([ingestCounts.flush(stats, now), deliveryCounts.flush(stats, now)]);
 }
