@@ -35,9 +35,10 @@ beforeAll(async () => {
     ].join("\n"),
   );
   // The repo's wrangler.toml (bindings, module rules, minify), top-level environment, with this entry as main.
+  // With this Node (22): wrangler refuses older ones, and PATH may hold one.
   await promisify(execFile)(
-    join(root, "node_modules/.bin/wrangler"),
-    ["deploy", join(dir, "worker.ts"), "--dry-run", "--outdir", join(dir, "out"), "--env", ""],
+    process.execPath,
+    [join(root, "node_modules/wrangler/bin/wrangler.js"), "deploy", join(dir, "worker.ts"), "--dry-run", "--outdir", join(dir, "out"), "--env", ""],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" } },
   );
   bundledModules = readdirSync(join(dir, "out"));
