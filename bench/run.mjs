@@ -44,6 +44,8 @@ async function bundle(entry, file) {
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "browser"],
     external: ["cloudflare:workers"],
+    // The entry imports its config file as text (wrangler.toml [[rules]] type "Text").
+    loader: { ".toml": "text" },
     minify: true,
     outfile: join(out, file),
     logLevel: "error",

@@ -1,5 +1,5 @@
 /**
- * The zod schema of the whole Tagwire config (the `TAGWIRE_CONFIG` var). Types derive from it, and
+ * The zod schema of the whole Tagwire config (tagwire.config.toml, or the `TAGWIRE_CONFIG` var). Types derive from it, and
  * `.describe()` texts feed the README and the committed JSON Schema for editors.
  */
 import { z } from "zod";
