@@ -83,6 +83,11 @@ export interface Violation {
   message: string;
 }
 
+/** A gtag.js hit's own GA4 parameters (URL-encoded, shared and per-event merged), forwarded to /g/collect as sent. */
+export interface Ga4Hit {
+  params: string;
+}
+
 export interface CanonicalEvent {
   event_id: string;
   name: string;
@@ -125,4 +130,8 @@ export interface CanonicalEvent {
   consent: Consent;
   /** Present when the unknown-event policy is `flag`, or rules were broken in flag mode. */
   violations?: Violation[];
+  /** Present on events that came from gtag.js / GTM (src/routes/gtag.ts). */
+  ga4_hit?: Ga4Hit;
+  /** A gtag hit the tracking plan rejects or drops: forwarded to GA4 as a hit (transport "collect") and nowhere else. */
+  ga4_only?: true;
 }
