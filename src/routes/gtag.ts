@@ -11,6 +11,7 @@ import type { EventPlan } from "../config/schema.ts";
 import { handOff } from "../delivery/handoff.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { hitErrors, hitsOf, MAX_HITS } from "../gtag/hits.ts";
+import { withHitIdentity } from "../gtag/identity.ts";
 import { planNameOf, rawEventOf } from "../gtag/event.ts";
 import { readText } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
@@ -129,7 +130,9 @@ export async function gtagCollect(request: Request, rc: RouteContext): Promise<R
       raws.push(raw);
     });
 
-    const result = runPipeline({ cfg: pipelineConfig(rc.cfg), items: raws, batch, source: "browser", request, now: rc.now });
+    // Only the headers matter to the pipeline (cookies, IP, user agent, GPC); the body is read already.
+    const seen = await withHitIdentity(request, rc.cfg.cookies, items[0]?.hit);
+    const result = runPipeline({ cfg: pipelineConfig(rc.cfg), items: raws, batch, source: "browser", request: seen, now: rc.now });
     const out = new Set([...result.rejected.map((r) => r.index), ...result.dropped.map((d) => d.index)]);
     const accepted = items.filter((_, j) => !out.has(j));
     const events: CanonicalEvent[] = result.events.map((e, j) => {

@@ -7,6 +7,12 @@ export const TID = "G-TEST1234";
 export const CID = "1234567890.1717243100";
 export const SID = "1717243100";
 
+let seq = 0;
+/** A GA client id of its own for each page (each test is its own visitor unless it names CID). */
+export function freshCid(): string {
+  return `${Math.floor(Math.random() * 1e9)}${seq++}.1717243100`;
+}
+
 /** The parameters gtag.js puts on every hit of a page (POST: the query string). */
 export function shared(extra: Record<string, string> = {}): URLSearchParams {
   return new URLSearchParams({
@@ -18,7 +24,7 @@ export function shared(extra: Record<string, string> = {}): URLSearchParams {
     gcd: "13t3t3t3t5",
     npa: "0",
     dma: "0",
-    cid: CID,
+    cid: freshCid(),
     ul: "en-us",
     sr: "1920x1080",
     uaa: "arm",

@@ -27,7 +27,7 @@ describe("gtag hits", () => {
   });
 
   it("lays each POST body line over the shared query parameters", () => {
-    const hits = hitsOf(`?${checkoutShared().toString()}`, `${PURCHASE_LINE}\n${ENGAGEMENT_LINE}\n`);
+    const hits = hitsOf(`?${checkoutShared({ cid: CID }).toString()}`, `${PURCHASE_LINE}\n${ENGAGEMENT_LINE}\n`);
     expect(hits.map((h) => h.get("en"))).toEqual(["purchase", "user_engagement"]);
     expect(hits.every((h) => h.get("cid") === CID && h.get("uid") === "user_42")).toBe(true);
     expect(hits[1]!.get("_et")).toBe("5400");

@@ -56,7 +56,7 @@ async function hookEvents(b: string): Promise<Record<string, any>[]> {
 describe("gtag hits at P/g2", () => {
   it("accepts a GET page_view: a canonical page_viewed for the webhook, the hit as sent for GA4, Tagwire's cookies", async () => {
     const s = setup();
-    const res = await call(hitRequest("/g2", { query: pageViewQuery() }), { config: s.config });
+    const res = await call(hitRequest("/g2", { query: pageViewQuery({ cid: CID }) }), { config: s.config });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ accepted: 1, rejected: [] });
     expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
@@ -123,6 +123,21 @@ describe("gtag hits at P/g2", () => {
       "1200",
     ]);
     expect(qs.find((q) => q.get("en") === "user_engagement")!.get("_et")).toBe("5400");
+  });
+
+  it("gives a new visitor's racing first hits (no cookie yet) one visitor id and GA4's session id", async () => {
+    const s = setup();
+    const cid = "24680246.1717243100";
+    const a = await call(hitRequest("/g2", { query: pageViewQuery({ cid }) }), { config: s.config });
+    const b = await call(hitRequest("/g2", { query: pageViewQuery({ cid, en: "scroll", "epn.percent_scrolled": "90" }) }), { config: s.config });
+    expect(cookie(a, "tw_id")).toBe(cookie(b, "tw_id"));
+    const events = await hookEvents(s.hook);
+    expect(events.map((e) => e.name).sort()).toEqual(["page_scrolled", "page_viewed"]);
+    expect(new Set(events.map((e) => e.anonymous_id)).size).toBe(1);
+    expect(events.every((e) => e.session_id === SID)).toBe(true);
+    // Another GA client is another visitor.
+    const c = await call(hitRequest("/g2", { query: pageViewQuery({ cid: "987654321.1717243999" }) }), { config: s.config });
+    expect(cookie(c, "tw_id")).not.toBe(cookie(a, "tw_id"));
   });
 
   it("respects denied consent: no visitor cookie, nothing to GA4 or the webhook, the canonical consent says denied", async () => {
@@ -251,7 +266,7 @@ describe("GA4 forwarding of a hit", () => {
     });
     // Its own order id: the purchase above already claimed T_1001 in the dedupe store.
     const line = PURCHASE_LINE.replace("T_1001", "T_2002");
-    await call(hitRequest("/g2", { method: "POST", query: checkoutShared().toString(), body: line }), { config: s.config });
+    await call(hitRequest("/g2", { method: "POST", query: checkoutShared({ cid: CID }).toString(), body: line }), { config: s.config });
     const sent = await doubleRequests(s.ga4);
     expect(sent[0]!.path).toBe(`/${s.ga4}/mp/collect`);
     const body = JSON.parse(sent[0]!.body);
