@@ -182,5 +182,7 @@ export function gtagRoutes(cfg: Config): [string, Partial<Record<"GET" | "POST",
   const routes: [string, Partial<Record<"GET" | "POST", Handler>>][] = [[g.path, { GET: gtagCollect, POST: gtagCollect }]];
   if (g.google_path) routes.push(["/g/collect", { GET: gtagCollect, POST: gtagCollect }]);
   if (g.loader) routes.push([g.loader.path, { GET: gtagLoader }]);
+  // Where a Google tag configured with server_container_url may ask for its library (filter lists know these).
+  if (g.loader && g.google_path) routes.push(["/gtag/js", { GET: gtagLoader }], ["/gtm.js", { GET: gtagLoader }]);
   return routes;
 }

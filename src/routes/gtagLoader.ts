@@ -1,5 +1,5 @@
 /**
- * GET P/l.js?id=<tag id> (`[gtag.loader]`): gtag.js or gtm.js fetched from Google's host, its collect path
+ * GET P/l.js?id=<tag id> (`[gtag.loader]`; also P/gtag/js and P/gtm.js while `google_path` is on): gtag.js or gtm.js fetched from Google's host, its collect path
  * rewritten to `[gtag].path`, and kept in the edge cache (Cache API) so Google is asked once per colo and
  * cache period, not once per page view. Only the configured tag ids are served: the route is no open proxy.
  */

@@ -305,6 +305,18 @@ describe("the first-party loader at P/l.js", () => {
     expect((await doubleRequests(up))[0]!.path).toBe(`/${up}/gtm.js`);
   });
 
+  it("answers at Google's own paths too, for a Google tag that asks its server container for the library", async () => {
+    const up = bucket();
+    await scriptDouble(up, [{ status: 200, body: 'x+"/g/collect"', times: 2 }]);
+    const s = loaderSetup(up);
+    const res = await call(new Request(`${BASE}${P}/gtag/js?id=G-TEST1234&k=${up}`), { config: s.config });
+    expect(await res.text()).toBe('x+"/g2"');
+    expect((await call(new Request(`${BASE}${P}/gtm.js?id=GTM-ABC1234&k=${up}`), { config: s.config })).status).toBe(200);
+    const off = structuredClone(s.config);
+    off.gtag.google_path = false;
+    expect((await call(new Request(`${BASE}${P}/gtag/js?id=G-TEST1234`), { config: off })).status).toBe(404);
+  });
+
   it("serves only the configured tag ids, and says so when Google's host fails", async () => {
     const up = bucket();
     await scriptDouble(up, [{ status: 503, body: "down", times: 5 }]);
