@@ -32,6 +32,8 @@ export const DEFAULT_GTAG_EVENTS: ReadonlyMap<string, string> = new Map([
 /** Event parameters whose plan name differs from GA4's. */
 const RENAMED: ReadonlyMap<string, string> = new Map([["transaction_id", "order_id"]]);
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
+const MAX_STRING = 1024;
+const MAX_URL = 2048;
 
 export function planNameOf(cfg: Config, en: string): string {
   const mapped = cfg.gtag?.events[en];
@@ -57,7 +59,8 @@ export function rawEventOf(cfg: Config, hit: URLSearchParams): Record<string, un
     const param = k.slice(numeric ? 4 : 3);
     const key = RENAMED.get(param) ?? param;
     if (!key || key.length > 100 || RESERVED.has(key)) continue;
-    properties.set(key, numeric ? Number(v) : coerce(rules?.[key]?.type, v));
+    // GA4 keeps the whole hit; the canonical copy is cut to the pipeline's bounds rather than rejected.
+    properties.set(key, numeric ? Number(v) : coerce(rules?.[key]?.type, v.slice(0, MAX_STRING)));
   }
   const cu = hit.get("cu");
   if (cu && !properties.has("currency")) properties.set("currency", cu);
@@ -68,15 +71,15 @@ export function rawEventOf(cfg: Config, hit: URLSearchParams): Record<string, un
   if (properties.size) ev.properties = Object.fromEntries(properties);
   const page: Record<string, string> = {};
   const dl = hit.get("dl");
-  if (dl) page.url = dl;
+  if (dl) page.url = dl.slice(0, MAX_URL);
   const dt = hit.get("dt");
   if (dt) page.title = dt.slice(0, 512);
   const dr = hit.get("dr");
   // `ir` asks GA4 to ignore the referrer (an internal or payment-provider return).
-  if (dr && !hit.has("ir")) page.referrer = dr;
+  if (dr && !hit.has("ir")) page.referrer = dr.slice(0, MAX_URL);
   if (Object.keys(page).length) ev.page = page;
   const uid = hit.get("uid");
-  if (uid) ev.user_id = uid;
+  if (uid) ev.user_id = uid.slice(0, 256);
   const consent = consentOfHit(hit);
   if (consent) ev.consent = consent;
   return ev;

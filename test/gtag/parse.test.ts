@@ -116,6 +116,13 @@ describe("a hit as a raw event", () => {
     });
   });
 
+  it("cuts long values to the pipeline's bounds instead of losing the hit", () => {
+    const long = "x".repeat(3000);
+    const raw = rawEventOf(config(), new URLSearchParams({ v: "2", tid: "G-TEST1234", en: "page_view", dl: `https://shop.example.com/?q=${long}`, "ep.note": long }));
+    expect((raw.page as { url: string }).url).toHaveLength(2048);
+    expect((raw.properties as { note: string }).note).toHaveLength(1024);
+  });
+
   it("coerces ep.* strings to the plan's number type", () => {
     const cfg = config();
     const hit = new URLSearchParams("v=2&tid=G-TEST1234&en=generate_lead&ep.lead_id=L1&ep.score=85");
