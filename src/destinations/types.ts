@@ -101,6 +101,8 @@ export interface DestinationDefinition<S = any> {
   settings: z.ZodObject<any>;
   /** Settings keys whose values are names of Worker secrets. */
   secretKeys: readonly string[];
+  /** Rules across this type's settings (zod's shape cannot carry them): problems with the key they concern. */
+  checkSettings?(settings: S): { path: string; message: string }[];
   /** Most events one request may carry. */
   maxBatch: number;
   /** How long after the event the vendor still accepts it, in hours; retries stop there. */
