@@ -82,11 +82,10 @@ const gtagPage = (consent: string) => `<!doctype html><html><head><title>E2E gta
 
 const GRANTED = `{ ad_storage: "granted", analytics_storage: "granted", ad_user_data: "granted", ad_personalization: "granted" }`;
 
-/** The dev config from wrangler.toml with [gtag] on, its loader pointed at the stub, GA4 forwarding hits. */
+/** The demo config (dev/tagwire.config.toml) with [gtag] on, its loader pointed at the stub, GA4 forwarding hits. */
 function devConfigWithGtag(upstream: string): string {
   const root = fileURLToPath(new URL("../..", import.meta.url));
-  const toml = parse(readFileSync(`${root}/wrangler.toml`, "utf8")) as any;
-  const cfg = structuredClone(toml.env.dev.vars.TAGWIRE_CONFIG);
+  const cfg = parse(readFileSync(`${root}/dev/tagwire.config.toml`, "utf8")) as any;
   cfg.gtag = { loader: { ids: [TID], upstream } };
   cfg.destinations.ga4.transport = "collect";
   return JSON.stringify(cfg);
