@@ -3,7 +3,7 @@
  * `.describe()` texts feed the README and the committed JSON Schema for editors.
  */
 import { z } from "zod";
-import { DESTINATIONS } from "../destinations/registry.ts";
+import { DESTINATIONS, definitionOf } from "../destinations/registry.ts";
 import { EVENT_NAME, blockedPrefixWord } from "./lints.ts";
 import { Rules, checkRuleReferences } from "../rules/schema.ts";
 import { GtagConfig } from "./gtag.ts";
@@ -214,7 +214,7 @@ export const Config = z
       .describe("Expose P/debug/* (recent events and recorded dry-run requests). Development only."),
   })
   .superRefine((cfg, ctx) => {
-    checkRuleReferences(cfg.rules, cfg.destinations, (path, message) =>
+    checkRuleReferences(cfg.rules, cfg.destinations, (type) => definitionOf(type).actions ?? {}, (path, message) =>
       ctx.addIssue({ code: "custom", path: ["rules", ...path], message }),
     );
     for (const [id, dest] of Object.entries(cfg.destinations)) {

@@ -5,6 +5,10 @@
  */
 import type { z } from "zod";
 import type { CanonicalEvent } from "../event/canonical.ts";
+import type { TriggeredAction } from "../rules/route.ts";
+
+/** Routing rules define the actions they trigger; adapters take them as they are. */
+export type { TriggeredAction };
 
 export type Purpose = "analytics" | "ads" | "none";
 export type Mode = "live" | "dry_run" | "test";
@@ -56,12 +60,6 @@ export interface BuildContext<S> {
   actions?(event: CanonicalEvent): TriggeredAction[];
 }
 
-/** An action a routing rule triggered: its parameters were validated against the definition's `actions`. */
-export interface TriggeredAction {
-  rule: string;
-  action: string;
-  params: Record<string, unknown>;
-}
 
 export type OutcomeKind = "ok" | "retry" | "drop" | "auth";
 
