@@ -64,7 +64,7 @@ export interface Released {
   signed: boolean;
 }
 
-export class Deduper extends DurableObject {
+export class Deduper extends DurableObject<unknown> {
   private alarmSet: boolean | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
