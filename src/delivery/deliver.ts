@@ -325,16 +325,18 @@ export async function deliver(
       results.push(...sent.results);
       return;
     }
-    if (budget < 2) {
-      // Not isolated yet: try again later rather than dead-letter events that may be fine.
-      const detail = "refused as a batch; retried to isolate the refused events";
-      results.push(...sent.results.map((r): EventResult => (r.kind === "drop" ? { ...r, kind: "retry", detail: `${detail}: ${r.detail ?? ""}`.slice(0, DETAIL_MAX) } : r)));
-      return;
-    }
     for (const r of sent.results) if (r.kind === "ok" || !pending.includes(r.event_id)) results.push(r);
+    const refusal = sent.results.find((r) => r.kind === "drop");
     const step = b.step ?? DEFAULT_STEP;
     const mid = Math.ceil(pending.length / 2);
     for (const half of [pending.slice(0, mid), pending.slice(mid)]) {
+      if (budget <= 0) {
+        // Not isolated yet: try again later rather than dead-letter events that may be fine.
+        const detail = `refused in a batch, not yet isolated; retried: ${refusal?.kind === "drop" ? (refusal.detail ?? "") : ""}`.slice(0, DETAIL_MAX);
+        const status = refusal?.kind === "drop" ? refusal.status : 0;
+        for (const id of half) results.push({ event_id: id, kind: "retry", status, detail });
+        continue;
+      }
       const evs = half.map((id) => byId.get(id)!);
       let rebuilt;
       try {
