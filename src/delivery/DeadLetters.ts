@@ -107,7 +107,8 @@ export class DeadLetters extends DurableObject<Env> {
 
   /** Oldest first; rows past their retention are never listed, even before the purge removed them. */
   list(q: ShardQuery, now: number): StoredRow[] {
-    const where: string[] = ["at >= ?", "expires_at > ?"];
+    // A row without expiry was written by an earlier version since this object started; the next start dates it.
+    const where: string[] = ["at >= ?", "(expires_at IS NULL OR expires_at > ?)"];
     const args: (string | number)[] = [q.since ?? 0, now];
     if (q.destination) {
       where.push("destination = ?");

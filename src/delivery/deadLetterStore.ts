@@ -72,8 +72,10 @@ interface Payload {
   progress?: Progress;
 }
 
-/** The single object of versions before sharding: still listed and replayed, never written. */
-const LEGACY = "dead-letters";
+/** Object name of the single store of versions before sharding; shards are `<name>-0` … */
+const NAME = "dead-letters";
+/** Shard label of that object: still listed and replayed, never written. */
+const LEGACY = "legacy";
 const BODY_MAX = 4_000;
 const DAY_MS = 86_400_000;
 let warned = false;
@@ -91,7 +93,7 @@ export class DeadLetterStore {
   constructor(
     private readonly env: Env,
     private readonly settings: DeadLetterSettings,
-    private readonly name = LEGACY,
+    private readonly name = NAME,
   ) {}
 
   private stub(shard: string) {
