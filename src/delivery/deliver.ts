@@ -325,10 +325,13 @@ export async function deliver(
       results.push(...sent.results);
       return;
     }
-    for (const r of sent.results) if (r.kind === "ok" || !pending.includes(r.event_id)) results.push(r);
+    // The halves decide the pending events' outcomes; what this attempt did for them is in `done` already.
+    const open = new Set(pending);
+    for (const r of sent.results) if (!open.has(r.event_id)) results.push(r);
     const refusal = sent.results.find((r) => r.kind === "drop");
     const step = b.step ?? DEFAULT_STEP;
     const mid = Math.ceil(pending.length / 2);
+    const from = results.length;
     for (const half of [pending.slice(0, mid), pending.slice(mid)]) {
       if (budget <= 0) {
         // Not isolated yet: try again later rather than dead-letter events that may be fine.
@@ -352,6 +355,9 @@ export async function deliver(
         await sendTop(r);
       }
     }
+    // An event the rebuilt halves did not carry must not pass for done.
+    const decided = new Set(results.slice(from).map((r) => r.event_id));
+    for (const id of pending) if (!decided.has(id)) results.push({ event_id: id, kind: "retry", status: 0, detail: `${step}: not resent while isolating a refused row` });
   };
 
   for (let i = 0; i < ready.length; i += def.maxBatch) {

@@ -81,6 +81,21 @@ describe("a batch refused as a whole", () => {
     expect(kinds(rs).retry).toBeGreaterThan(900);
   });
 
+  it("HubSpot: a batch upsert refused for one invalid email upserts the other contacts", async () => {
+    const emails = ["a@example.com", "jane@rejected.invalid", "c@example.com", "d@example.com"];
+    const evs = emails.map((email, i) => purchaseEvent({ event_id: `evt_hs_${i}`, user: { email } }));
+    const upserted: string[][] = [];
+    const fetch = async (req: Request) => {
+      const inputs = (JSON.parse(await req.text()) as { inputs: { id: string }[] }).inputs.map((i) => i.id);
+      if (inputs.some((id) => !id.includes("@example.com"))) return Response.json({ status: "error", category: "VALIDATION_ERROR" }, { status: 400 });
+      upserted.push(inputs);
+      return Response.json({ results: inputs.map((email, i) => ({ id: String(i), properties: { email } })) });
+    };
+    const rs = await deliver("crm", evs, deps({ crm: { type: "hubspot", token: "HS_TOKEN" } }, fetch));
+    expect(Object.fromEntries(rs.map((r) => [r.event_id, r.kind]))).toEqual({ evt_hs_0: "ok", evt_hs_1: "drop", evt_hs_2: "ok", evt_hs_3: "ok" });
+    expect(upserted.flat().sort()).toEqual(["a@example.com", "c@example.com", "d@example.com"]);
+  });
+
   it("does not split a batch the vendor refused for a reason that retrying can fix (503)", async () => {
     const v = vendor(() => true, () => new Response("down", { status: 503 }));
     const rs = await deliver("ads", events(10), deps(META, v.fetch));
