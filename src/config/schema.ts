@@ -17,6 +17,35 @@ export const SecretName = z
   .regex(/^[A-Z][A-Z0-9_]*$/, "a secret name in UPPER_SNAKE_CASE (set it with `wrangler secret put NAME`)")
   .describe("Name of a Worker secret (wrangler secret put NAME; .dev.vars locally). Never the value itself.");
 
+export const DEAD_LETTER_DEFAULTS = {
+  key_secret: "TAGWIRE_DEAD_LETTER_KEY",
+  retention_days: 30,
+  shards: 8,
+  max_rows_per_shard: 250_000,
+};
+
+export const DeadLetterSettings = z
+  .strictObject({
+    key_secret: SecretName.default(DEAD_LETTER_DEFAULTS.key_secret).describe(
+      "Worker secret dead letters are encrypted with (AES-256-GCM); any long random string (openssl rand -base64 32)",
+    ),
+    previous_key_secret: SecretName.optional().describe("While rotating: the secret of the previous key, still used to read older dead letters"),
+    retention_days: z.number().positive().max(3650).default(DEAD_LETTER_DEFAULTS.retention_days).describe("Dead letters are purged this long after they were stored"),
+    shards: z
+      .int()
+      .min(1)
+      .max(256)
+      .default(DEAD_LETTER_DEFAULTS.shards)
+      .describe("Durable Objects dead letters are spread over (raise it, never lower it: listing reads shards 0..shards-1)"),
+    max_rows_per_shard: z
+      .int()
+      .min(1)
+      .default(DEAD_LETTER_DEFAULTS.max_rows_per_shard)
+      .describe("A full shard spills into the next; when all are full the queue keeps the events (back-pressure)"),
+  })
+  .describe("Where failed deliveries wait for replay: encrypted, sharded, purged after retention_days");
+export type DeadLetterSettings = z.infer<typeof DeadLetterSettings>;
+
 export const PropertyRule = z
   .strictObject({
     type: z.enum(["string", "number", "integer", "boolean", "array", "object"]).describe("JSON type of the property"),
@@ -208,6 +237,7 @@ export const Config = z
     admin: z
       .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN") })
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),
+    dead_letters: DeadLetterSettings.default(DEAD_LETTER_DEFAULTS),
     debug: z
       .boolean()
       .default(false)
