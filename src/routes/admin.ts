@@ -66,7 +66,18 @@ export async function replayDeadLetters(request: Request, rc: RouteContext): Pro
   try {
     await sendAll(
       rc.env.DELIVERY_QUEUE,
-      taken.map((d) => ({ body: { v: 2, kind: "deliver", events: [d.event], destinations: [d.destination], attempt: 0, replayed_at: rc.now } })),
+      taken.map((d) => ({
+        body: {
+          v: 2,
+          kind: "deliver",
+          events: [d.event],
+          destinations: [d.destination],
+          attempt: 0,
+          replayed_at: rc.now,
+          // What delivery had achieved before it gave up: the replay does not repeat those steps.
+          ...(d.progress ? { progress: { [d.event_id]: d.progress } } : {}),
+        },
+      })),
     );
   } catch {
     await store.unmark(taken.map((d) => d.id));
