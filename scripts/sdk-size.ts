@@ -11,6 +11,11 @@ export function sdkSize(js: string = SDK_JS): { raw: number; gzip: number } {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { cli } = await import("./cli.ts");
+  cli("sdk:size", `
+npm run sdk:size
+
+Prints the served browser SDK's size, raw and gzipped, against its budget (${SDK_GZIP_BUDGET} B gzip).`, {});
   const { raw, gzip } = sdkSize();
   console.log(`sdk s.js: ${raw} B raw, ${gzip} B gzip (budget ${SDK_GZIP_BUDGET} B gzip)`);
 }
