@@ -25,8 +25,12 @@ export default defineConfig({
           name: "workers",
           globalSetup: ["./test/support/globalSetup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "**/node_modules/**"],
+          exclude: ["test/e2e/**", "test/scripts/**", "**/node_modules/**"],
         },
+      },
+      {
+        // In Node, offline: the command-line tools (doctor, prefix, snippet, config:diff) with injected inputs.
+        test: { name: "scripts", environment: "node", include: ["test/scripts/**/*.test.ts"] },
       },
       {
         // In Node: the SDK build checks, and a real browser against the Worker under `wrangler dev`.
