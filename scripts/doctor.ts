@@ -1,14 +1,12 @@
 /** npm run doctor -- --host t.shop.example.com --site shop.example.com: is this deployment ready for real traffic? */
 import { Resolver } from "node:dns/promises";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
 import { parse } from "smol-toml";
 import { formatProblems, parseConfig } from "../src/config/load.ts";
 import { cli, die } from "./cli.ts";
 import { readConfigSource } from "./config-file.ts";
 import { doctor, type Verdict } from "./doctor/run.ts";
-import type { FilterList } from "./doctor/filters.ts";
+import { loadFilterLists } from "./doctor/lists.ts";
 import { routesOf } from "./doctor/routes.ts";
 import { deployedSecretNames, localSecretNames } from "./secrets.ts";
 
@@ -30,11 +28,6 @@ Checks a deployment, each check with a verdict and the fix:
   --offline        no network: skip DNS, downloaded lists and wrangler (each says so)
 Exit code 1 when a check fails.`;
 
-const ONLINE_LISTS: FilterList[] = [
-  { name: "EasyPrivacy", text: "https://easylist.to/easylist/easyprivacy.txt" },
-  { name: "AdGuard Tracking Protection", text: "https://filters.adtidy.org/extension/ublock/filters/3.txt" },
-];
-
 const { values } = cli("doctor", USAGE, {
   host: { type: "string" },
   site: { type: "string" },
@@ -52,26 +45,7 @@ const { raw, where } = readConfigSource([...(values.env ? ["--env", values.env] 
 const loaded = parseConfig(raw);
 if (!loaded.ok) die("doctor", `${where} is invalid (npm run config:check):\n${formatProblems(loaded.problems)}`, 1);
 
-const notes: string[] = [];
-const lists: FilterList[] = [];
-const trackerdb = `${dirname(createRequire(import.meta.url).resolve("@ghostery/trackerdb"))}/../trackerdb.txt`;
-lists.push({ name: "Ghostery tracker database", text: readFileSync(trackerdb, "utf8") });
-const wanted = [...ONLINE_LISTS.map((l) => ({ name: l.name, src: l.text })), ...(values.list ?? []).map((src) => ({ name: src, src }))];
-for (const { name, src } of wanted) {
-  if (!/^https?:/.test(src)) {
-    lists.push({ name, text: readFileSync(src, "utf8") });
-  } else if (offline) {
-    notes.push(`${name}: not downloaded (--offline)`);
-  } else {
-    try {
-      const res = await fetch(src, { signal: AbortSignal.timeout(15_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      lists.push({ name, text: await res.text() });
-    } catch (e) {
-      notes.push(`${name}: not downloaded (${(e as Error).message}); pass a saved copy with --list FILE`);
-    }
-  }
-}
+const { lists, notes } = await loadFilterLists(values.list ?? [], offline);
 
 const from = values.secrets ?? "deployed";
 const secrets =
