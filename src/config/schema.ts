@@ -157,9 +157,8 @@ const prefixPath = z
     error: (iss) => `must not contain "${blockedPrefixWord(String(iss.input))}", a word ad blockers match`,
   });
 
-const routeName = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]+(\.[a-z0-9]+)?$/, "a path segment such as e or p.gif")
+const routePath = z.string().regex(/^[A-Za-z0-9_-]+(\.[a-z0-9]+)?$/, "a path segment such as e or p.gif");
+const routeName = routePath
   .refine((p) => blockedPrefixWord(p) === undefined, {
     error: (iss) => `must not contain "${blockedPrefixWord(String(iss.input))}", a word ad blockers match`,
   });
@@ -175,8 +174,16 @@ export const RouteNames = z
       .refine((n) => /^[A-Za-z0-9_-]+\.js$/.test(n), "a file name ending in .js, such as s.js")
       .default("s.js")
       .describe("GET P/<sdk>: the browser SDK (its versioned copy is <name>.<hash>.js)"),
+    renamed_from: z
+      .strictObject({
+        events: z.array(routePath).optional(),
+        pixel: z.array(routePath).optional(),
+        sdk: z.array(routePath).optional(),
+      })
+      .default({})
+      .describe("Earlier route names, still served, so SDK copies cached in browsers keep sending after a rename"),
   })
-  .default({ events: "e", pixel: "p.gif", sdk: "s.js" })
+  .default({ events: "e", pixel: "p.gif", sdk: "s.js", renamed_from: {} })
   .describe("Names of the public routes under the prefix (rename them when a filter list starts matching one)");
 export type RouteNames = z.infer<typeof RouteNames>;
 
@@ -235,11 +242,16 @@ export const Config = z
   })
   .superRefine((cfg, ctx) => {
     const taken = new Map<string, string>(FIXED_ROUTES.map((r) => [r, "a fixed route"]));
-    for (const [key, name] of Object.entries(cfg.routes)) {
+    const { renamed_from, ...current } = cfg.routes;
+    const names: [(string | number)[], string][] = [
+      ...Object.entries(current).map(([key, name]): [(string | number)[], string] => [[key], name]),
+      ...Object.entries(renamed_from).flatMap(([key, old]) => (old ?? []).map((name, i): [(string | number)[], string] => [["renamed_from", key, i], name])),
+    ];
+    for (const [path, name] of names) {
       const stem = name.split(".")[0]!;
       const clash = taken.get(name) ?? taken.get(stem);
-      if (clash) ctx.addIssue({ code: "custom", path: ["routes", key], message: `"${name}" is already ${clash}` });
-      taken.set(name, `routes.${key}`);
+      if (clash) ctx.addIssue({ code: "custom", path: ["routes", ...path], message: `"${name}" is already ${clash}` });
+      taken.set(name, `routes.${path.join(".")}`);
     }
     const prefixes = [cfg.prefix, ...cfg.previous_prefixes];
     prefixes.forEach((p, i) => {

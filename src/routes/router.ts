@@ -29,7 +29,7 @@ export function activePrefixes(cfg: Config): string[] {
 
 export function buildRouter(cfg: Config) {
   const router = IttyRouter<IRequest, [RouteContext]>();
-  const { events, pixel: pixelName, sdk } = cfg.routes;
+  const { events, pixel: pixelName, sdk, renamed_from: old } = cfg.routes;
   const sdkStem = sdk.slice(0, -".js".length);
   for (const base of activePrefixes(cfg)) {
     const route = (path: string, handlers: Partial<Record<"GET" | "POST", Handler>>, cors = false) => {
@@ -40,8 +40,10 @@ export function buildRouter(cfg: Config) {
         return h ? h(request, rc) : methodNotAllowed(allowed)();
       });
     };
-    route(`/${events}`, { POST: ingest }, true);
-    route(`/${pixelName}`, { GET: pixel });
+    // Earlier names stay served: SDK copies cached in browsers still send to them.
+    for (const name of [events, ...(old.events ?? [])]) route(`/${name}`, { POST: ingest }, true);
+    for (const name of [pixelName, ...(old.pixel ?? [])]) route(`/${name}`, { GET: pixel });
+    for (const name of old.sdk ?? []) route(`/${name}`, { GET: sdkScript });
     route("/s2s", { POST: s2s });
     route("/health", { GET: health });
     route(`/${sdk}`, { GET: sdkScript });

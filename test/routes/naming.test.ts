@@ -73,6 +73,14 @@ describe("configurable names", () => {
     expect(stale.headers.get("location")).toBe(`${P}/lib.js`);
   });
 
+  it("still accepts events on a renamed route's earlier name, for SDK copies cached in browsers", async () => {
+    const c = { ...renamed(), routes: { events: "v", pixel: "i.gif", sdk: "lib.js", renamed_from: { events: ["e"], sdk: ["s.js"] } } };
+    const res = await call(req(`${P}/e`, { method: "POST", body: event("evt-names-000003"), headers: { "content-type": "application/json" } }), { config: c });
+    expect(res.status).toBe(202);
+    expect(await (await call(req(`${P}/s.js`), { config: c })).text()).toContain(".shopq");
+    expect(Config.safeParse({ prefix: "/k7q", routes: { events: "v", renamed_from: { events: ["v"] } } }).success).toBe(false);
+  });
+
   it("prints the head snippet with the configured global", () => {
     const s = snippetFor("https://t.acme.io/n4v/lib.js", "shopq");
     expect(s).toContain("shopq");
