@@ -30,7 +30,7 @@ export default defineConfig({
       },
       {
         // In Node, offline: the command-line tools (doctor, prefix, snippet, config:diff) with injected inputs.
-        test: { name: "scripts", environment: "node", include: ["test/scripts/**/*.test.ts"] },
+        test: { name: "scripts", environment: "node", include: ["test/scripts/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
         // In Node: the SDK build checks, and a real browser against the Worker under `wrangler dev`.
