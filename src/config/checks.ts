@@ -59,6 +59,16 @@ function placeholders(value: unknown, path: (string | number)[], out: Finding[])
   }
 }
 
+/** The config as written: the var may hold it as a JSON string. */
+function asObject(raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export function checkConfig(cfg: Config, input: CheckInput): Finding[] {
   const out: Finding[] = [];
 
@@ -90,7 +100,7 @@ export function checkConfig(cfg: Config, input: CheckInput): Finding[] {
     }
   }
 
-  if (input.production) placeholders(input.raw ?? cfg, [], out);
+  if (input.production) placeholders(asObject(input.raw) ?? cfg, [], out);
   return out;
 }
 
