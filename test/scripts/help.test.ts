@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 
 const root = new URL("../../", import.meta.url).pathname;
 const scripts = JSON.parse(readFileSync(`${root}package.json`, "utf8")).scripts as Record<string, string>;
-// Not ours to answer --help: wrangler and vitest do (start, deploy, test); the benchmarks are bench/'s.
-const OURS = Object.keys(scripts).filter((s) => !["start", "deploy", "test", "typecheck", "setup", "bench", "bench:outage"].includes(s));
+// Not ours to answer --help: wrangler and vitest do (start, deploy, test, typecheck); setup is a shell script (below).
+const OURS = Object.keys(scripts).filter((s) => !["start", "deploy", "test", "typecheck", "setup"].includes(s));
 
 const run = (name: string, ...args: string[]) =>
   spawnSync("sh", ["-c", `${scripts[name]} "$@"`, "sh", ...args], {
