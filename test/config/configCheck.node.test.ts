@@ -20,10 +20,11 @@ function run(script: "config-check" | "plan", args: string[]): Promise<{ code: n
 }
 
 describe("npm run config:check", () => {
-  it("checks the production file by default and the demo file with --env dev", async () => {
-    const top = await run("config-check", []);
-    expect(top.code).toBe(0);
-    expect(top.out).toContain("✓ tagwire.config.toml is valid (version 2026-11-22.1)");
+  it("checks the production file by default (the template fails on its example.com placeholders) and the demo file with --env dev", async () => {
+    const top = await run("config-check", ["--secrets", "skip"]);
+    expect(top.code).toBe(1);
+    expect(top.out).toContain("✗ tagwire.config.toml has");
+    expect(top.out).toContain('cookies.domain: "shop.example.com" is a placeholder (example.com)');
     const dev = await run("config-check", ["--env", "dev"]);
     expect(dev.code).toBe(0);
     expect(dev.out).toContain("✓ dev/tagwire.config.toml is valid (version demo)");
