@@ -11,6 +11,7 @@ export { Deduper } from "./dedupe/Deduper.ts";
 export { DeadLetters } from "./delivery/DeadLetters.ts";
 export { Stats } from "./stats/Stats.ts";
 export { RateLimiter } from "./delivery/RateLimiter.ts";
+export { Backlog } from "./delivery/Backlog.ts";
 
 export default {
   async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
