@@ -139,7 +139,6 @@ export function settle(
   return { retries, dead, parked, fallback };
 }
 
-
 /** Delivers every unit to its destinations, except the pairs in `held` (parked or already decided). */
 async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: ConsumeDeps, held: ReadonlySet<string>) {
   const byDest = new Map<string, Map<string, CanonicalEvent>>();
