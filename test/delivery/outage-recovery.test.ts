@@ -172,3 +172,30 @@ it("is not marked down again by a failure from a round that started before it ca
   // A round that started after the recovery is news: down again.
   expect(await stub.park([], { destination: dest, now: t0 + 4_000, failedSince: t0 + 3_000 })).toEqual({ parked: true });
 });
+
+it("parks a redelivered batch again without new rows when the consumer died before acking, and still delivers each event once", async () => {
+  const b = bucket();
+  const { dest, config } = outageConfig(b);
+  await scriptDouble(b, [{ status: 503, times: 2 }]);
+  const q = stickyQueue(config, testEnv);
+  const stub = await sendsTo(dest, q);
+  const ids = Array.from({ length: 3 }, () => `evt_${crypto.randomUUID()}`);
+  await send({ batch: ids.map(lead) }, { config, extraEnv: { DELIVERY_QUEUE: q } });
+  await q.run();
+
+  // The retry fails, its events are parked, and the ack never reaches the queue.
+  const [retryId] = [...q.waiting.keys()];
+  await q.run([retryId!], { lost: true });
+  expect(await stub.state()).toMatchObject({ down: true, parked: 3 });
+  expect([...q.waiting.keys()]).toEqual([retryId]);
+  await q.run();
+  expect(q.waiting.size).toBe(0);
+  expect(await stub.state()).toMatchObject({ down: true, parked: 3 });
+  expect(await doubleRequests(b)).toHaveLength(2);
+
+  expect(await runDurableObjectAlarm(stub)).toBe(true);
+  await q.run();
+  await q.run();
+  expect(q.waiting.size).toBe(0);
+  expect((await delivered(b, 2)).sort()).toEqual([...ids].sort());
+});
