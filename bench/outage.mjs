@@ -2,7 +2,8 @@
 /**
  * Outage scenario: the destination answers 503 for a while, then recovers. Sends events (each one twice,
  * as an SDK retry would) through the full ingest path (dedupe + queue) of the Worker under `wrangler dev`,
- * and reports how many were sent, delivered once, duplicated and dead-lettered.
+ * and reports how many were sent, delivered once, duplicated and dead-lettered, and how long after the
+ * destination came back delivery restarted (first request answered 200) and the backlog was drained.
  *   npm run bench:outage -- [--events 500] [--down-seconds 10] [--timeout-seconds 120]
  */
 import { createServer } from "node:http";
@@ -35,6 +36,7 @@ const UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (
 // The destination double: 503 while down, counts copies of each event id while up.
 let down = true;
 let refused = 0;
+let firstUpRequestAt = null;
 const copies = new Map();
 const double = createServer((req, res) => {
   let body = "";
@@ -45,6 +47,7 @@ const double = createServer((req, res) => {
       res.writeHead(503, { "content-type": "application/json" });
       return res.end('{"error":"down"}');
     }
+    firstUpRequestAt ??= Date.now();
     for (const e of JSON.parse(body).events) copies.set(e.event_id, (copies.get(e.event_id) ?? 0) + 1);
     res.writeHead(200, { "content-type": "application/json" });
     res.end('{"ok":true}');
@@ -109,7 +112,8 @@ const sentAt = Date.now() - started;
 
 await new Promise((r) => setTimeout(r, Math.max(0, DOWN_MS - sentAt)));
 down = false;
-const upAt = Date.now() - started;
+const upAtClock = Date.now();
+const upAt = upAtClock - started;
 while (copies.size < EVENTS && Date.now() - started < upAt + TIMEOUT_MS) await new Promise((r) => setTimeout(r, 500));
 const doneAt = Date.now() - started;
 // A little longer, so copies that were about to arrive twice are counted.
@@ -129,6 +133,7 @@ console.log(
       delivered: copies.size,
       duplicated,
       dead_letters: dead,
+      delivery_restarted_after_up_ms: firstUpRequestAt === null ? null : firstUpRequestAt - upAtClock,
       all_delivered_after_up_ms: copies.size === EVENTS ? doneAt - upAt : null,
     },
     null,

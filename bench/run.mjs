@@ -161,6 +161,7 @@ const tagwire = await start({
     DEAD_LETTERS: sqlite("DeadLetters"),
     STATS: sqlite("Stats"),
     RATE_LIMITER: sqlite("RateLimiter"),
+    BACKLOG: sqlite("Backlog"),
   },
   queueProducers: { DELIVERY_QUEUE: { queueName: "tagwire-delivery" } },
   queueConsumers: { "tagwire-delivery": { maxBatchSize: 100, maxBatchTimeout: 1 } },

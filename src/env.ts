@@ -5,6 +5,7 @@ import type { DeadLetters } from "./delivery/DeadLetters.ts";
 import type { QueueMessage } from "./queue/messages.ts";
 import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
+import type { Backlog } from "./delivery/Backlog.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
@@ -15,6 +16,8 @@ export interface Env {
   STATS: DurableObjectNamespace<Stats>;
   /** Global pacing of destinations with a rate limit (HubSpot). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** Per destination: its health and, while it is down, its parked events (src/delivery/Backlog.ts). */
+  BACKLOG: DurableObjectNamespace<Backlog>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   [secret: string]: unknown;

@@ -35,3 +35,13 @@ export function networkFailure(err: unknown): Outcome {
   const msg = err instanceof Error ? err.message : String(err);
   return { kind: "retry", status: 0, detail: `network: ${msg.slice(0, 200)}` };
 }
+
+/**
+ * A retry that says the destination itself is failing (408, 429, 5xx, network error, timeout), as opposed to
+ * one we caused (our own pacing, an adapter that could not build the request): what marks a destination down.
+ */
+export function isOutage(o: { kind: string; status?: number; detail?: string }): boolean {
+  if (o.kind !== "retry" || o.status === undefined) return false;
+  if (o.status === 408 || o.status === 429 || o.status >= 500) return true;
+  return o.status === 0 && (o.detail ?? "").startsWith("network:");
+}

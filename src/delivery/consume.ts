@@ -5,7 +5,13 @@
  * destination: ok or skipped → done; retry → re-enqueued for that destination with backoff, packed with the
  * other events of the same attempt, until its freshness window ends; drop, auth or an exhausted window →
  * dead letter with the vendor's answer. The batch is acked only once every follow-up (retries, releases,
- * dead letters) is durable; any failure before that redelivers it, and its dedupe claims let it pass again.
+ * dead letters, parked events) is durable; any failure before that redelivers it, and its dedupe claims let
+ * it pass again.
+ *
+ * Outages (src/delivery/Backlog.ts): a destination that fails a whole round again after a first failure is
+ * marked down and its failed events are parked in its Backlog object instead of queued with growing backoff;
+ * while this isolate believes it down, its events are parked without being tried, except the probes the
+ * object sends; a success while down releases the backlog at once.
  */
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
@@ -18,8 +24,11 @@ import { secretFrom, type Env } from "../env.ts";
 import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage, type StepProgress } from "../queue/messages.ts";
 import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
 import { backoffSeconds } from "./backoff.ts";
+import { backlogOf, type ParkEntry, type ParkReport } from "./Backlog.ts";
+import { isOutage } from "./classify.ts";
 import { deadLetters, DeadLettersFull, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
+import { health } from "./health.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -39,6 +48,8 @@ export interface Unit {
   replayed_at?: number;
   /** Steps earlier attempts completed (retries and replays of one destination). */
   progress?: StepProgress;
+  /** Sent by a Backlog object to test its destination: delivered even while it is believed down. */
+  probe?: boolean;
 }
 
 export function enabledDestinations(cfg: Config): string[] {
@@ -55,17 +66,37 @@ export function deadlineOf(cfg: Config, destId: string, u: Pick<Unit, "event" | 
   return from + hours * HOUR_MS;
 }
 
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+};
+
+const pairKey = (dest: string, eventId: string) => `${dest}\u0000${eventId}`;
+
 interface Settled {
   retries: Outgoing[];
   dead: DeadLetterInput[];
+  /** Per destination being parked: its events to retry, for its Backlog object. */
+  parked: Map<string, ParkEntry[]>;
+  /** The same events as queued retries, for when the object does not park them. */
+  fallback: Map<string, Outgoing[]>;
 }
 
 /**
  * Decides what follows each unit, given each destination's result for its event. Retries of one destination
- * and attempt travel together in as few messages as fit, each with one backoff delay.
+ * and attempt travel together in as few messages as fit, each with one backoff delay; retries of a destination
+ * in `parking` are parked instead (with the queued retries kept as a fallback).
  */
-export function settle(cfg: Config, units: readonly Unit[], results: Map<string, Map<string, EventResult>>, deps: Pick<ConsumeDeps, "now" | "random">): Settled {
+export function settle(
+  cfg: Config,
+  units: readonly Unit[],
+  results: Map<string, Map<string, EventResult>>,
+  deps: Pick<ConsumeDeps, "now" | "random">,
+  parking: ReadonlySet<string> = new Set(),
+): Settled {
   const dead: DeadLetterInput[] = [];
+  const parked = new Map<string, ParkEntry[]>();
   const groups = new Map<
     string,
     { dest: string; attempt: number; replayed_at: number | undefined; delay: number; events: { event: CanonicalEvent; progress?: StepProgress }[] }
@@ -90,9 +121,16 @@ export function settle(cfg: Config, units: readonly Unit[], results: Map<string,
         continue;
       }
       g.events.push(progress ? { event: u.event, progress } : { event: u.event });
+      if (parking.has(d)) {
+        const p: ParkEntry = { event: u.event, attempt: attempts };
+        if (u.replayed_at !== undefined) p.replayed_at = u.replayed_at;
+        if (progress) p.progress = progress;
+        push(parked, d, p);
+      }
     }
   }
   const retries: Outgoing[] = [];
+  const fallback = new Map<string, Outgoing[]>();
   for (const g of groups.values()) {
     if (g.events.length === 0) continue;
     // Events one request carried (one webhook Idempotency-Key) stay together, so the retry resends that group.
@@ -109,16 +147,21 @@ export function settle(cfg: Config, units: readonly Unit[], results: Map<string,
       if (Object.keys(progress).length) m.progress = progress;
       return m;
     };
-    for (const body of pack(sorted.map((x) => x.event), make)) retries.push({ body, delaySeconds: g.delay });
+    for (const body of pack(sorted.map((x) => x.event), make)) {
+      if (parking.has(g.dest)) push(fallback, g.dest, { body, delaySeconds: g.delay });
+      else retries.push({ body, delaySeconds: g.delay });
+    }
   }
-  return { retries, dead };
+  return { retries, dead, parked, fallback };
 }
 
-async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: ConsumeDeps) {
+/** Delivers every unit to its destinations, except the pairs in `held` (parked or already decided). */
+async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: ConsumeDeps, held: ReadonlySet<string>) {
   const byDest = new Map<string, Map<string, CanonicalEvent>>();
   const progress = new Map<string, Record<string, StepProgress>>();
   for (const u of units) {
     for (const d of u.destinations) {
+      if (held.has(pairKey(d, u.event.event_id))) continue;
       const events = byDest.get(d) ?? new Map<string, CanonicalEvent>();
       // A redelivered copy of the same event in one batch is sent once.
       events.set(u.event.event_id, u.event);
@@ -148,6 +191,66 @@ async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: C
     }),
   );
   return { results, recorded };
+}
+
+/**
+ * Parks, without trying them, the events due to destinations this isolate believes down (probes excepted),
+ * one call per destination. Returns the pairs parked; a destination whose object answers "not parked" is up
+ * again and its events are delivered in this round.
+ */
+async function parkUntried(env: Env, units: readonly Unit[], held: ReadonlySet<string>, now: number): Promise<Set<string>> {
+  const byDest = new Map<string, ParkEntry[]>();
+  for (const u of units) {
+    if (u.probe) continue;
+    for (const d of u.destinations) {
+      if (!health.isDown(d) || held.has(pairKey(d, u.event.event_id))) continue;
+      const p: ParkEntry = { event: u.event, attempt: u.attempt };
+      if (u.replayed_at !== undefined) p.replayed_at = u.replayed_at;
+      if (u.progress) p.progress = u.progress;
+      push(byDest, d, p);
+    }
+  }
+  const out = new Set<string>();
+  await Promise.all(
+    [...byDest].map(async ([d, entries]) => {
+      try {
+        if (!(await backlogOf(env, d).park(entries, { destination: d, now })).parked) return health.markUp(d);
+        for (const e of entries) out.add(pairKey(d, e.event.event_id));
+      } catch (e) {
+        // The object is unreachable: try the destination; failures take the ordinary retry path.
+        console.error(`tagwire: could not park ${d}'s events, delivering them`, e instanceof Error ? e.message : String(e));
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Reads each destination's round. Down (parking): it answered only outage-class failures (src/delivery/classify.ts
+ * isOutage) and the round carried a probe, an event that had failed before, or this isolate already believed it
+ * down. One failed round alone (a blip) takes the ordinary backoff, so a single 503 costs no object call.
+ * Recovering: it answered (ok, drop or auth: it is reachable) and was believed down or was probed.
+ */
+function judgeHealth(units: readonly Unit[], results: Map<string, Map<string, EventResult>>) {
+  const parking = new Set<string>();
+  const recovering = new Set<string>();
+  const retryAfter = new Map<string, number>();
+  for (const [d, rs] of results) {
+    let answered = false;
+    let outage = false;
+    for (const r of rs.values()) {
+      if (r.kind === "ok" || r.kind === "drop" || r.kind === "auth") answered = true;
+      else if (r.kind === "retry" && isOutage(r)) {
+        outage = true;
+        if (r.retryAfter !== undefined) retryAfter.set(d, Math.max(retryAfter.get(d) ?? 0, r.retryAfter));
+      }
+    }
+    const mine = units.filter((u) => u.destinations.includes(d) && rs.has(u.event.event_id));
+    const probed = mine.some((u) => u.probe);
+    if (answered && (probed || health.isDown(d))) recovering.add(d);
+    else if (!answered && outage && (probed || health.isDown(d) || mine.some((u) => u.attempt > 0))) parking.add(d);
+  }
+  return { parking, recovering, retryAfter };
 }
 
 /**
@@ -212,6 +315,10 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     else if (k !== "done") counter.add(a.event.name, NO_DESTINATION, k === "duplicate" ? "deduped" : k);
   }
   for (const event of released) units.push({ event, destinations: all, attempt: 0 });
+  const fresh = units.map((u) => u.event);
+  // Decided without sending: queued events whose freshness window ended while they waited (a retry that came
+  // late, a backlog released after its window) go to settle as a failed attempt, which dead-letters them.
+  const decided = new Map<string, Map<string, EventResult>>();
   for (const m of messages) {
     if (m.kind !== "deliver") continue;
     for (const event of m.events) {
@@ -219,24 +326,75 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
       if (m.replayed_at !== undefined) u.replayed_at = m.replayed_at;
       const p = m.progress?.[event.event_id];
       if (p) u.progress = p;
+      if (m.probe) u.probe = true;
       units.push(u);
+      for (const d of u.destinations) {
+        if (cfg.destinations[d] && now > deadlineOf(cfg, d, u)) {
+          const rs = decided.get(d) ?? new Map<string, EventResult>();
+          rs.set(event.event_id, { event_id: event.event_id, kind: "retry", status: 0, detail: "its freshness window ended before it could be delivered" });
+          decided.set(d, rs);
+        }
+      }
     }
   }
+  const held = new Set<string>();
+  for (const [d, rs] of decided) for (const id of rs.keys()) held.add(pairKey(d, id));
 
-  const { results, recorded } = await deliverAll(cfg, env, units, deps);
+  // Destinations this isolate believes down: park their events untried (probes excepted), one call each.
+  const parkedUntried = await parkUntried(env, units, held, now);
+  for (const k of parkedUntried) held.add(k);
+
+  const { results, recorded } = await deliverAll(cfg, env, units, deps, held);
   if (cfg.debug) {
-    const fresh = units.filter((u) => u.attempt === 0 && u.replayed_at === undefined).map((u) => u.event);
     if (fresh.length) exec.waitUntil(debugLog(env).add("event", fresh));
     if (recorded.length) exec.waitUntil(debugLog(env).add("request", recorded));
   }
 
-  const { retries, dead } = settle(cfg, units, results, deps);
+  const { parking, recovering, retryAfter } = judgeHealth(units, results);
+  for (const [d, rs] of decided) {
+    const merged = results.get(d) ?? new Map<string, EventResult>();
+    for (const [id, r] of rs) merged.set(id, r);
+    results.set(d, merged);
+  }
+  const { retries, dead, parked, fallback } = settle(cfg, units, results, deps, parking);
   follow.push(...retries);
-  const deadHere = new Set(dead.map((d) => `${d.destination}\u0000${d.event.event_id}`));
+  const parkedAfter = new Set<string>();
+  await Promise.all([
+    ...[...parked].map(async ([d, entries]) => {
+      const report: ParkReport = { destination: d, now: deps.now(), failedSince: now };
+      const ra = retryAfter.get(d);
+      if (ra !== undefined) report.retryAfter = ra;
+      try {
+        if ((await backlogOf(env, d).park(entries, report)).parked) {
+          health.markDown(d);
+          for (const e of entries) parkedAfter.add(pairKey(d, e.event.event_id));
+          return;
+        }
+        // It came back up after this round started: an ordinary retry.
+        health.markUp(d);
+      } catch (e) {
+        console.error(`tagwire: could not park ${d}'s events, retrying them instead`, e instanceof Error ? e.message : String(e));
+      }
+      follow.push(...(fallback.get(d) ?? []));
+    }),
+    ...[...recovering].map(async (d) => {
+      health.markUp(d);
+      try {
+        await backlogOf(env, d).recovered(deps.now());
+      } catch (e) {
+        // Its next probe reports the recovery again.
+        console.error(`tagwire: could not report ${d} as recovered`, e instanceof Error ? e.message : String(e));
+      }
+    }),
+  ]);
+
+  const deadHere = new Set(dead.map((d) => pairKey(d.destination, d.event.event_id)));
   for (const u of units) {
     for (const d of u.destinations) {
+      const k = pairKey(d, u.event.event_id);
       const r = results.get(d)?.get(u.event.event_id);
-      if (r) counter.add(u.event.name, d, deadHere.has(`${d}\u0000${u.event.event_id}`) ? "dead_lettered" : deliveryMetric(r));
+      if (parkedUntried.has(k) || parkedAfter.has(k)) counter.add(u.event.name, d, "parked");
+      else if (r) counter.add(u.event.name, d, deadHere.has(k) ? "dead_lettered" : deliveryMetric(r));
     }
   }
   deliveryCounts.flushIfDue(env.STATS, exec, now);

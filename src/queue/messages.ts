@@ -3,7 +3,8 @@
  * message (split only past MESSAGE_BYTES), so the queue is not the first thing to saturate. Kinds:
  * - ingest: events as accepted at the edge, not yet deduped; `owner` identifies the request and owns the
  *   dedupe claims its events make, so a redelivery of the same message passes where another copy is refused.
- * - deliver: events already admitted, for some destinations (per-destination retries, dead-letter replays).
+ * - deliver: events already admitted, for some destinations (per-destination retries, dead-letter replays,
+ *   a destination's backlog released after an outage, and the probes sent during one).
  * - release: the end of a merge window: the held copy (merged with any copies that came meanwhile) goes out.
  * Version 1 messages (one event, queued before packing existed) are read as `deliver`: they were deduped at
  * ingest by the previous version, so a deploy never drops what it queued.
@@ -45,6 +46,11 @@ export interface DeliverMessage {
   replayed_at?: number;
   /** Per event_id: steps already done (a retry sends only what failed; one destination per such message). */
   progress?: Record<string, StepProgress>;
+  /**
+   * A parked event sent by its destination's Backlog object to test whether the destination is back: delivered
+   * even while the consumer believes the destination down (src/delivery/Backlog.ts).
+   */
+  probe?: true;
 }
 
 export interface ReleaseMessage {
