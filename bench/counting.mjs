@@ -10,7 +10,8 @@
  *   - Queue: send/sendBatch calls, messages written and their 64 KB units (JSON size, as the queue bills),
  *     messages read by the consumer (redeliveries included), acked and retried (an unmarked message counts
  *     as acked when the handler returns and as retried when it throws, as the queue does).
- *   - SQLite: statements and rows read/written (the cursor's own rowsRead/rowsWritten), alarms run.
+ *   - Storage: SQLite statements and rows read/written (the cursor's own rowsRead/rowsWritten), keys written
+ *     through the key-value storage API (put/delete), alarms run.
  */
 export function countingEntry(bundle, classNames) {
   const classes = classNames
@@ -34,8 +35,9 @@ if (typeof bundled.${name}.prototype.alarm === "function") {
 const UNIT = 64 * 1024;
 const counts = {
   durableObjectCalls: {},
-  queue: { sendCalls: 0, written: 0, writtenUnits: 0, writtenBytes: 0, read: 0, readUnits: 0, acked: 0, ackedUnits: 0, retried: 0 },
+  queue: { batches: 0, sendCalls: 0, written: 0, writtenUnits: 0, writtenBytes: 0, read: 0, readUnits: 0, acked: 0, ackedUnits: 0, retried: 0 },
   sql: { statements: 0, rowsRead: 0, rowsWritten: 0 },
+  kv: { keysWritten: 0 },
   alarms: 0,
 };
 const cursors = [];
@@ -112,7 +114,16 @@ function wrapEnv(env) {
 }
 
 function countSql(ctx) {
-  const sql = ctx?.storage?.sql;
+  const storage = ctx?.storage;
+  for (const method of ["put", "delete"]) {
+    const original = storage?.[method];
+    if (typeof original !== "function") continue;
+    storage[method] = function (keyOrEntries, ...rest) {
+      counts.kv.keysWritten += Array.isArray(keyOrEntries) ? keyOrEntries.length : typeof keyOrEntries === "object" && keyOrEntries ? Object.keys(keyOrEntries).length : 1;
+      return Reflect.apply(original, storage, [keyOrEntries, ...rest]);
+    };
+  }
+  const sql = storage?.sql;
   if (!sql || typeof sql.exec !== "function") return;
   const exec = sql.exec;
   sql.exec = function (...args) {
@@ -124,6 +135,7 @@ function countSql(ctx) {
 }
 
 function wrapBatch(batch) {
+  counts.queue.batches++;
   const state = new Map();
   const size = new Map();
   const messages = batch.messages.map((m) => {
