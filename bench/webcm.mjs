@@ -1,11 +1,11 @@
 /**
  * startWebCM(endpoint): WebCM (the open-source core of Zaraz, a Node proxy) with one GA4-like component that
- * forwards each event to `endpoint`. WebCM is installed apart from Tagwire's dependencies, in bench/webcm
+ * forwards each event to `endpoint` (bench/webcm/components/ga4-like). WebCM is installed apart from Tagwire's dependencies, in bench/webcm
  * (pinned by its package-lock.json), with `npm ci` on first use. Answers { pid, url, ecommercePath, close }
- * or { unavailable: reason } when it cannot be installed or started.
+ * version, or { unavailable: reason } when it cannot be installed or started.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,7 +90,6 @@ export async function startWebCM(endpoint, outDir) {
       hostname: "127.0.0.1",
       port,
       trackPath: "/webcm/track",
-      ecommercePath,
       ecommerceEventsPath: ecommercePath,
       clientEventsPath: "/webcm/system",
       cookiesKey: "bench-cookie-key",
@@ -107,7 +106,10 @@ export async function startWebCM(endpoint, outDir) {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && child.exitCode === null) {
-    if (await listening(port)) return { pid: child.pid, url, ecommercePath, close: () => child.kill() };
+    if (await listening(port)) {
+      const { version } = JSON.parse(readFileSync(join(dir, "node_modules/webcm/package.json"), "utf8"));
+      return { pid: child.pid, url, version, ecommercePath, close: () => child.kill() };
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill();
