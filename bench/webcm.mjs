@@ -1,8 +1,9 @@
 /**
- * startWebCM(endpoint): WebCM (the open-source core of Zaraz, a Node proxy) with one GA4-like component that
- * forwards each event to `endpoint` (bench/webcm/components/ga4-like). WebCM is installed apart from Tagwire's dependencies, in bench/webcm
- * (pinned by its package-lock.json), with `npm ci` on first use. Answers { pid, url, ecommercePath, close }
- * version, or { unavailable: reason } when it cannot be installed or started.
+ * startWebCM(endpoint, outDir): WebCM (the open-source core of Zaraz, a Node proxy) with one GA4-like component
+ * (bench/webcm/components/ga4-like) that forwards each event to `endpoint`. WebCM comes from the npm registry
+ * and is installed apart from Tagwire's dependencies, in bench/webcm (pinned by its package-lock.json), with
+ * `npm ci` on first use. Answers { pid, url, version, ecommercePath, close }, or { unavailable: reason } when
+ * it cannot be installed or started.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
