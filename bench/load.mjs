@@ -7,7 +7,8 @@
  * "saturate" keeps `concurrency` keep-alive connections busy (closed loop) for a bounded time: the maximum rate.
  * "rate" starts requests on a fixed schedule (open loop) whatever the answers do, and times each one from its
  * scheduled start, so a stall shows in the latency instead of slowing the load down.
- * Loopback only. Answers ok, failed, statuses, seconds, rps, p50/p99/max latency in ms.
+ * Loopback only. Answers ok, failed, statuses, seconds, rps, p50/p99/max latency in ms, and in "rate" mode the
+ * generator's own p99 start lag (how late it sent requests: a busy machine delays the sender too).
  */
 import { Agent, request } from "node:http";
 
@@ -67,6 +68,8 @@ export async function runLoad(spec) {
   let failed = 0;
   const statuses = {};
   const latencies = [];
+  // How late the generator itself started requests (open loop): when this is large, so is every latency.
+  const lags = [];
 
   /** Sends one request; resolves when its answer has been read. `since` is when it should have started. */
   function once(since) {
@@ -116,6 +119,7 @@ export async function runLoad(spec) {
       // Start every request whose scheduled time has come; each is timed from that time, not from when it went out.
       const due = Math.floor((performance.now() - started) / interval);
       for (; sent <= due; sent++) {
+        lags.push(performance.now() - (started + sent * interval));
         const p = once(started + sent * interval);
         inFlight.add(p);
         p.then(() => inFlight.delete(p));
@@ -131,9 +135,10 @@ export async function runLoad(spec) {
   }
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
+  const pct = (xs, p) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
   latencies.sort((a, b) => a - b);
-  const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
-  return { ok, failed, statuses, seconds, rps: ok / seconds, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN };
+  lags.sort((a, b) => a - b);
+  return { ok, failed, statuses, seconds, rps: ok / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, lagP99: pct(lags, 99) };
 }
 
 if (process.send) {

@@ -232,6 +232,7 @@ async function fixedRate(server) {
     p50: r.p50,
     p99: r.p99,
     max: r.max,
+    lagP99: r.lagP99,
     accepted: t.accepted,
     delivered,
     failed: t.failed,
@@ -347,7 +348,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(
 const capacity = (r) => 1000 / r.cpuMsPerEvent;
 const row = (name, r) =>
   r
-    ? `| ${name} | ${f(r.rps)} (${r.rounds.map((x) => f(x)).join(", ")}) | ${f(r.cpuMsPerEvent, 3)} | ${f(capacity(r))} | ${f(r.p50, 1)} / ${f(r.p99, 1)} @ ${r.rate}/s | ${r.accepted} | ${r.delivered ?? "–"} | ${r.failed} |`
+    ? `| ${name} | ${f(r.rps)} (${r.rounds.map((x) => f(x)).join(", ")}) | ${f(r.cpuMsPerEvent, 3)} | ${f(capacity(r))} | ${f(r.p50, 1)} / ${f(r.p99, 1)} @ ${r.rate}/s${r.lagP99 > 5 ? ` (sender ${f(r.lagP99)} ms late at p99)` : ""} | ${r.accepted} | ${r.delivered ?? "–"} | ${r.failed} |`
     : `| ${name} | not run | | | | | | |`;
 const lines = [
   `Tagwire benchmark — ${new Date().toISOString()} — ${machine}`,
