@@ -11,6 +11,7 @@
  * generator's own p99 start lag (how late it sent requests: a busy machine delays the sender too).
  */
 import { Agent, request } from "node:http";
+import { pathToFileURL } from "node:url";
 
 const run = Math.random().toString(36).slice(2, 8);
 const UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
@@ -141,8 +142,9 @@ export async function runLoad(spec) {
   return { ok, failed, statuses, seconds, rps: ok / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, lagP99: pct(lags, 99) };
 }
 
-if (process.send) {
+const main = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (main && process.send) {
   process.on("message", async (spec) => process.send(await runLoad(spec)));
-} else if (process.argv[2]) {
+} else if (main && process.argv[2]) {
   console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[2]))));
 }

@@ -15,7 +15,7 @@
  * Every loop is bounded; the whole run takes about 2 minutes on 2 cores.
  */
 import { execFileSync, fork, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,15 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const out = mkdtempSync(join(tmpdir(), "tagwire-bench-"));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const load0 = loadavg()[0];
+/** Microseconds some task spent waiting for a CPU (Linux pressure stall information), when the kernel has it. */
+function cpuStall() {
+  try {
+    return Number(/^some .*total=(\d+)/m.exec(readFileSync("/proc/pressure/cpu", "utf8"))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+const stall0 = cpuStall();
 const T0 = Date.now();
 const stamp = () => `[${((Date.now() - T0) / 1000).toFixed(0)} s]`;
 
@@ -344,7 +353,10 @@ const E = results.empty;
 const D = results.durable;
 const T = results.tagwire;
 const W = results.webcm;
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load0.toFixed(1)} before → ${loadavg()[0].toFixed(1)} after`;
+const stalled = (cpuStall() - stall0) / 1e3 / (Date.now() - T0);
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load0.toFixed(1)} before → ${loadavg()[0].toFixed(1)} after` +
+  (Number.isFinite(stalled) ? `, some task waiting for a CPU ${f(stalled * 100)} % of the run` : "");
 const capacity = (r) => 1000 / r.cpuMsPerEvent;
 const row = (name, r) =>
   r
