@@ -25,7 +25,17 @@ export default defineConfig({
           name: "workers",
           globalSetup: ["./test/support/globalSetup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "**/node_modules/**"],
+          exclude: ["test/e2e/**", "test/**/*.node.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        // In Node: what drives wrangler or workerd from outside (the bundled config test).
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/**/*.node.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

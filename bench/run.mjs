@@ -81,6 +81,8 @@ await build({
   mainFields: ["module", "main"],
   conditions: ["workerd", "worker", "browser"],
   external: ["cloudflare:workers"],
+  // Modules may import the config file as text (wrangler.toml [[rules]] type "Text").
+  loader: { ".toml": "text" },
   minify: true,
   outfile: join(out, "micro/micro.mjs"),
   logLevel: "error",

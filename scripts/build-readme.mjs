@@ -28,7 +28,7 @@ const others = readdirSync(`${root}docs`).filter((f) => f.startsWith("destinatio
 const parts = [read("_head.md")];
 for (const f of AREAS) if (existsSync(`${root}docs/${f}`)) parts.push(demote(read(f), 1));
 parts.push(
-  "## Destinations\n\nEvery destination is a block under `[vars.TAGWIRE_CONFIG.destinations.<id>]` with its `type`, the common keys " +
+  "## Destinations\n\nEvery destination is a block under `[destinations.<id>]` of `tagwire.config.toml` with its `type`, the common keys " +
     "(`mode = \"live\" | \"dry_run\" | \"test\"`, `endpoint` to override the vendor host for regional hosts and test doubles, `purpose`, " +
     "`ip = \"keep\" | \"truncate\" | \"drop\"`, an `events` name map, `only_events`, `freshness_hours`, `forward_bots`) and its own " +
     "settings below. Secrets are always named, never inlined. Each destination's exact outbound requests are pinned by contract " +

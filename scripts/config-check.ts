@@ -1,9 +1,9 @@
-/** npm run config:check [-- --env dev | --file config.json]: validates TAGWIRE_CONFIG and prints readable errors. */
+/** npm run config:check [-- --env dev | --file path.toml]: validates an environment's config and prints readable errors. */
 import { formatProblems, parseConfig } from "../src/config/load.ts";
 import { readConfigSource } from "./config-file.ts";
 
 const { raw, where } = readConfigSource(process.argv.slice(2));
-const loaded = parseConfig(raw);
+const loaded = parseConfig(raw, where);
 if (!loaded.ok) {
   console.error(`✗ ${where} is invalid (${loaded.problems.length} problem(s)):\n${formatProblems(loaded.problems)}`);
   process.exit(1);

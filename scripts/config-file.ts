@@ -1,11 +1,21 @@
-/** Reads TAGWIRE_CONFIG from wrangler.toml (top level or --env NAME) or from a JSON file (--file). */
+/**
+ * Finds the config a wrangler environment runs with, the way the Worker does: the TAGWIRE_CONFIG var of that
+ * environment in wrangler.toml when it is set, otherwise the config file its entry (`main`) bundles.
+ * `--file PATH` reads a config file (TOML or JSON) directly.
+ */
 import { readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { parse } from "smol-toml";
 
 export interface ConfigSource {
+  /** The config as the Worker would get it: file text (TOML or JSON) or the var's value. */
   raw: unknown;
+  /** Where it came from, for messages (and the path of a problem about the whole file). */
   where: string;
 }
+
+// An entry names its config file in one import: `import text from "./tagwire.config.toml";`.
+const CONFIG_IMPORT = /^import\s+\w+\s+from\s+["']([^"']+\.toml)["']/m;
 
 export function readConfigSource(argv: string[]): ConfigSource {
   const arg = (name: string) => {
@@ -13,15 +23,28 @@ export function readConfigSource(argv: string[]): ConfigSource {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const file = arg("--file");
-  if (file) {
-    const text = readFileSync(file, "utf8");
-    if (file.endsWith(".toml")) return { raw: (parse(text) as any).vars?.TAGWIRE_CONFIG, where: file };
-    return { raw: JSON.parse(text), where: file };
-  }
+  if (file) return { raw: readFileSync(file, "utf8"), where: file };
+
   const env = arg("--env");
-  const path = arg("--config") ?? "wrangler.toml";
-  const toml = parse(readFileSync(path, "utf8")) as any;
-  const vars = env ? toml.env?.[env]?.vars : toml.vars;
-  if (env && !toml.env?.[env]) throw new Error(`${path} has no [env.${env}]`);
-  return { raw: vars?.TAGWIRE_CONFIG, where: `${path}${env ? ` [env.${env}]` : ""} vars.TAGWIRE_CONFIG` };
+  const wranglerPath = arg("--config") ?? "wrangler.toml";
+  const wrangler = parse(readFileSync(wranglerPath, "utf8")) as {
+    main?: string;
+    vars?: { TAGWIRE_CONFIG?: unknown };
+    env?: Record<string, { main?: string; vars?: { TAGWIRE_CONFIG?: unknown } }>;
+  };
+  const section = env ? wrangler.env?.[env] : wrangler;
+  if (!section) throw new Error(`${wranglerPath} has no [env.${env}]`);
+  const label = `${wranglerPath}${env ? ` [env.${env}]` : ""}`;
+
+  const v = section.vars?.TAGWIRE_CONFIG;
+  if (v !== undefined && v !== "") return { raw: v, where: `${label} vars.TAGWIRE_CONFIG (replaces the bundled file)` };
+
+  // `main` is inherited from the top level when an environment does not set its own.
+  const main = section.main ?? wrangler.main;
+  if (!main) throw new Error(`${label} has no main, so no config file is bundled`);
+  const mainPath = join(dirname(wranglerPath), main);
+  const imported = CONFIG_IMPORT.exec(readFileSync(mainPath, "utf8"))?.[1];
+  if (!imported) throw new Error(`${mainPath} (main of ${label}) imports no .toml config file; pass --file PATH`);
+  const path = join(dirname(mainPath), imported);
+  return { raw: readFileSync(path, "utf8"), where: relative(process.cwd(), path) || path };
 }

@@ -2,7 +2,7 @@
 import type { DebugLog } from "./debug/DebugLog.ts";
 import type { Deduper } from "./dedupe/Deduper.ts";
 import type { DeadLetters } from "./delivery/DeadLetters.ts";
-import type { DeliveryMessage } from "./delivery/message.ts";
+import type { QueueMessage } from "./queue/messages.ts";
 import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
 
@@ -16,7 +16,7 @@ export interface Env {
   /** Global pacing of destinations with a rate limit (HubSpot). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
-  DELIVERY_QUEUE: Queue<DeliveryMessage>;
+  DELIVERY_QUEUE: Queue<QueueMessage>;
   [secret: string]: unknown;
 }
 

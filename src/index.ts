@@ -1,37 +1,7 @@
-/** Worker entry: the fetch and queue handlers, and the Durable Object exports. */
-import { loadConfig } from "./config/load.ts";
-import type { Env } from "./env.ts";
-import { errorResponse, HttpError, json } from "./http/responses.ts";
-import { routerFor } from "./routes/router.ts";
-import { consume, consumeDeadLetterQueue } from "./delivery/consume.ts";
-import type { DeliveryMessage } from "./delivery/message.ts";
+/** Worker entry (production, top level of wrangler.toml): the handlers with tagwire.config.toml bundled, and the Durable Object exports. */
+import text from "../tagwire.config.toml";
+import { tagwire } from "./worker.ts";
 
-export { DebugLog } from "./debug/DebugLog.ts";
-export { Deduper } from "./dedupe/Deduper.ts";
-export { DeadLetters } from "./delivery/DeadLetters.ts";
-export { Stats } from "./stats/Stats.ts";
-export { RateLimiter } from "./delivery/RateLimiter.ts";
+export * from "./objects.ts";
 
-export default {
-  async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
-    const loaded = loadConfig(env.TAGWIRE_CONFIG);
-    if (!loaded.ok) {
-      // A broken config must be loud: every request says so rather than silently forwarding nothing.
-      return json(500, { error: "config_invalid", status: "config_invalid", problems: loaded.problems });
-    }
-    try {
-      const res = await routerFor(loaded.config).fetch(request, { cfg: loaded.config, env, exec, now: Date.now() });
-      return res ?? errorResponse(404, "not_found", [{ path: "path", message: `no route ${new URL(request.url).pathname}` }]);
-    } catch (e) {
-      if (e instanceof HttpError) return errorResponse(e.status, e.code, e.details, e.headers);
-      console.error("tagwire: unhandled error", e instanceof Error ? e.stack : String(e));
-      return errorResponse(500, "internal_error", [{ path: "", message: "unexpected error; the event was not accepted, retry" }]);
-    }
-  },
-
-  async queue(batch: MessageBatch<DeliveryMessage>, env: Env, exec: ExecutionContext): Promise<void> {
-    // The dead-letter queue (configured in wrangler.toml) ends in -dlq; every other queue is delivery.
-    if (batch.queue.endsWith("-dlq")) return consumeDeadLetterQueue(batch, env);
-    return consume(batch, env, exec);
-  },
-} satisfies ExportedHandler<Env, DeliveryMessage>;
+export default tagwire({ name: "tagwire.config.toml", text });

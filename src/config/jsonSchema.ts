@@ -1,4 +1,4 @@
-/** The JSON Schema of TAGWIRE_CONFIG, generated from the zod schema, for editor autocomplete (config.schema.json). */
+/** The JSON Schema of the Tagwire config, generated from the zod schema, for editor autocomplete (config.schema.json). */
 import { z } from "zod";
 import { Config } from "./schema.ts";
 
@@ -7,8 +7,8 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     ...schema,
     $id: "https://tagwire.dev/config.schema.json",
-    title: "Tagwire config (TAGWIRE_CONFIG)",
-    description: "The [vars.TAGWIRE_CONFIG] table of wrangler.toml, or the same as a JSON string.",
+    title: "Tagwire config",
+    description: "tagwire.config.toml (the file each wrangler environment bundles), or the TAGWIRE_CONFIG var that replaces it.",
   };
 }
 
@@ -16,7 +16,7 @@ export function configJsonSchemaText(): string {
   return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 }
 
-/** A schema for wrangler.toml that checks only TAGWIRE_CONFIG (top level and every [env.*]) and allows the rest. */
+/** A schema for wrangler.toml that checks only a TAGWIRE_CONFIG var, if one is set (top level and every [env.*]), and allows the rest. */
 export function wranglerJsonSchemaText(): string {
   const vars = {
     type: "object",

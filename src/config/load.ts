@@ -1,7 +1,9 @@
 /**
- * Turns the raw `TAGWIRE_CONFIG` var (a TOML table, or the same as a JSON string) into a validated config,
- * with errors that name the key, what was expected and what was found. Cached per isolate.
+ * Turns a raw config (the text of tagwire.config.toml, or the `TAGWIRE_CONFIG` var: a TOML table, a JSON string
+ * or TOML text) into a validated config, with errors that name the key, what was expected and what was found.
+ * Cached per isolate.
  */
+import { parse as parseToml, TomlError } from "smol-toml";
 import type { z } from "zod";
 import { Config } from "./schema.ts";
 
@@ -53,31 +55,49 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: stri
 
 let cache: { raw: unknown; result: LoadedConfig } | undefined;
 
-export function loadConfig(raw: unknown): LoadedConfig {
+/**
+ * Parses once per isolate: the Worker passes the same bundled text (or the same var) on every request.
+ * `source` names where the config came from in a problem about the whole of it (a TOML syntax error).
+ */
+export function loadConfig(raw: unknown, source = "TAGWIRE_CONFIG"): LoadedConfig {
   if (cache && cache.raw === raw) return cache.result;
-  const result = parseConfig(raw);
+  const result = parseConfig(raw, source);
   cache = { raw, result };
   return result;
 }
 
-export function parseConfig(raw: unknown): LoadedConfig {
+export function parseConfig(raw: unknown, source = "TAGWIRE_CONFIG"): LoadedConfig {
   let value = raw;
   if (raw === undefined || raw === null || raw === "") {
-    return { ok: false, problems: [{ path: "TAGWIRE_CONFIG", message: "is not set (add [vars.TAGWIRE_CONFIG] to wrangler.toml)" }] };
+    return { ok: false, problems: [{ path: source, message: "is not set (write the config in tagwire.config.toml)" }] };
   }
   if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      return {
-        ok: false,
-        problems: [{ path: "TAGWIRE_CONFIG", message: `is a string but not valid JSON: ${(e as Error).message}` }],
-      };
-    }
+    const text = parseText(raw, source);
+    if (!text.ok) return text;
+    value = text.value;
   }
   const parsed = Config.safeParse(value, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: issuesToProblems(parsed.error.issues, "") };
   return { ok: true, config: parsed.data };
+}
+
+/** A config as text: JSON when it starts with `{` (the var as a JSON string), TOML otherwise (a config file). */
+function parseText(raw: string, source: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+  if (raw.trimStart().startsWith("{")) {
+    try {
+      return { ok: true, value: JSON.parse(raw) };
+    } catch (e) {
+      return { ok: false, problems: [{ path: source, message: `is a string but not valid JSON: ${(e as Error).message}` }] };
+    }
+  }
+  try {
+    return { ok: true, value: parseToml(raw) };
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    // smol-toml's message is "Invalid TOML document: <what>" followed by a code frame; keep the what.
+    const what = e.message.split("\n")[0]!.replace(/^Invalid TOML document:\s*/, "");
+    return { ok: false, problems: [{ path: source, message: `is not valid TOML at line ${e.line}, column ${e.column}: ${what}` }] };
+  }
 }
 
 export function formatProblems(problems: readonly ConfigProblem[]): string {

@@ -1,5 +1,5 @@
 /**
- * The zod schema of the whole Tagwire config (the `TAGWIRE_CONFIG` var). Types derive from it, and
+ * The zod schema of the whole Tagwire config (tagwire.config.toml, or the `TAGWIRE_CONFIG` var). Types derive from it, and
  * `.describe()` texts feed the README and the committed JSON Schema for editors.
  */
 import { z } from "zod";
@@ -60,12 +60,22 @@ export const EventPlan = z
       .strictObject({
         key: z.string().min(1).describe("Property whose value identifies one real action across sources (order_id)"),
         window_hours: z.number().positive().optional().describe("How long that key dedupes (default: dedupe.window_hours)"),
+        merge_seconds: z
+          .number()
+          .nonnegative()
+          .max(3_600)
+          .optional()
+          .describe("How long the first copy waits for others to merge with (default: dedupe.merge_seconds)"),
       })
       .optional(),
     destinations: z
       .record(z.string(), z.union([z.string().min(1), z.literal(false)]))
       .default({})
       .describe("Destination id → the name that destination knows this event by (false: never send it there)"),
+    conversion: z
+      .boolean()
+      .default(false)
+      .describe("A conversion: deduped exactly (in Durable Objects) and its copies merged, like events with a dedupe key"),
   })
   .describe("One event of the tracking plan");
 export type EventPlan = z.infer<typeof EventPlan>;
@@ -170,11 +180,23 @@ export const Config = z
       .describe("Client event times are clamped to received_at ± this"),
     dedupe: z
       .strictObject({
-        window_hours: hours.default(48),
-        double_fire_seconds: z.number().nonnegative().default(2),
-        shards: z.int().min(1).max(1024).default(16),
+        window_hours: hours.default(48).describe("How long an event_id or business key dedupes"),
+        double_fire_seconds: z.number().nonnegative().default(2).describe("Identical events of one visitor within this collapse"),
+        shards: z.int().min(1).max(1024).default(16).describe("Durable Objects the exact dedupe keys are spread over"),
+        exact: z
+          .enum(["conversions", "all"])
+          .default("conversions")
+          .describe(
+            "Which events are deduped exactly in Durable Objects: conversions (events with a dedupe key or conversion = true) or all; the others are deduped per batch and per isolate, and by each vendor's event_id",
+          ),
+        merge_seconds: z
+          .number()
+          .nonnegative()
+          .max(3_600)
+          .default(30)
+          .describe("How long the first copy of a conversion waits for other copies (browser and backend) to merge with; 0 sends at once"),
       })
-      .default({ window_hours: 48, double_fire_seconds: 2, shards: 16 }),
+      .default({ window_hours: 48, double_fire_seconds: 2, shards: 16, exact: "conversions", merge_seconds: 30 }),
     destinations: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "lowercase letters, digits, _"), DestinationConfig).default({}),
     rules: Rules,
     sources: z

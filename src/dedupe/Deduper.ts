@@ -1,98 +1,206 @@
 /**
- * One shard of the dedupe store: a SQLite-backed Durable Object holding dedupe keys until they expire.
- * A claim checks and inserts all of one event's keys in this shard in a single synchronous step, so the
- * object's single-threaded input gate makes "seen before?" exact under any concurrency.
+ * One shard of the exact dedupe store: a SQLite-backed Durable Object holding the keys of conversions (their
+ * event_id and business key) and the copies held for merging. Every copy of one conversion is routed to the
+ * same shard (src/dedupe/keys.ts), and one call decides a whole consumer batch's claims in order inside the
+ * object's input gate, so "seen before?" is exact under any concurrency without a pending state.
+ *
+ * A claim belongs to a token (the ingest message's owner and the event's index): the same token claiming
+ * again is a redelivery and passes; another token is a copy. A copy is merged into a held first copy, refused
+ * as a duplicate once the first copy went out, or, when it is signed and every earlier copy was not,
+ * admitted anyway: an unsigned copy never suppresses a signed one.
+ *
+ * Rows written per conversion: one per key, one hold inserted and updated at release; no secondary index.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
+import type { KeyClaim } from "./keys.ts";
+import { mergeCopies } from "./merge.ts";
 
-/** How long a claim waits for its confirmation (the event reached the queue) before it lapses. */
-export const PENDING_MS = 60_000;
-/** Alarms are coalesced: the purge runs at most this often. */
-const PURGE_EVERY_MS = 60_000;
+/** Expired keys and released holds are deleted this often (a full scan; no index to keep writes low). */
+const PURGE_EVERY_MS = 15 * 60_000;
+/** A released hold is kept this long, so a redelivered release message still finds its event. */
+const RELEASED_KEEP_MS = 60 * 60_000;
 
-export interface KeyClaim {
-  key: string;
-  /** How long the key dedupes once confirmed. */
-  ttl_ms: number;
-}
-
-export interface Claim {
+export interface ClaimRequest {
   token: string;
   keys: KeyClaim[];
+  signed: boolean;
+  /** The event, for exact events that may be held or merged. */
+  event?: CanonicalEvent;
+  /** Hold the first copy this long for others to merge with (0: admit at once). */
+  holdMs: number;
+}
+
+export type Verdict =
+  /** Goes out now. `supersedes`: the unsigned copy it outranked. */
+  | { token: string; verdict: "admitted"; supersedes?: string }
+  /** First copy, held until `release_at` (epoch ms). */
+  | { token: string; verdict: "held"; release_at: number }
+  /** Merged into the copy `by` holds. */
+  | { token: string; verdict: "merged"; by: string }
+  /** A copy of what `by` already sent (or holds under a higher trust). */
+  | { token: string; verdict: "duplicate"; by: string }
+  /** A redelivery of a copy whose hold was already released. */
+  | { token: string; verdict: "done" };
+
+type ClaimRow = {
+  key: string;
+  owner: string;
+  signed: number;
+};
+
+type HoldRow = {
+  token: string;
+  event: string;
+  signed: number;
+  merged: string;
+  release_at: number;
+  released: number;
+  released_by: string | null;
+};
+
+export interface Released {
+  event: CanonicalEvent;
+  signed: boolean;
 }
 
 export class Deduper extends DurableObject {
-  private alarmAt: number | null | undefined;
+  private alarmSet: boolean | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      `CREATE TABLE IF NOT EXISTS keys (
-         key TEXT PRIMARY KEY, token TEXT NOT NULL, pending INTEGER NOT NULL,
-         ttl_ms INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
+    const sql = ctx.storage.sql;
+    // Version 1's table (pending claims, two indexes) is not read any more.
+    sql.exec("DROP TABLE IF EXISTS keys");
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS claims (
+         key TEXT PRIMARY KEY, owner TEXT NOT NULL, signed INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
     );
-    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS keys_token ON keys (token)");
-    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS keys_expiry ON keys (expires_at)");
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS holds (
+         token TEXT PRIMARY KEY, event TEXT NOT NULL, signed INTEGER NOT NULL, merged TEXT NOT NULL,
+         release_at INTEGER NOT NULL, released INTEGER NOT NULL, released_by TEXT) WITHOUT ROWID`,
+    );
+  }
+
+  /** Decides each claim in order; see the module header. */
+  async claim(claims: ClaimRequest[], now: number): Promise<Verdict[]> {
+    const out = claims.map((c) => this.claimOne(c, now));
+    await this.schedulePurge();
+    return out;
   }
 
   /**
-   * Claims each claim's keys as pending, all or nothing per claim, in order. Returns the tokens refused
-   * because one of their keys is already held (pending or confirmed) by another token and not expired.
+   * Ends a hold for release message `by` (its queue message id, stable across redeliveries): returns the
+   * (merged) event to send, to that message only, so a second release message of the same hold (sent by a
+   * consumer that died before acking) sends nothing. Null when there is nothing to send.
    */
-  async claim(claims: Claim[], now: number): Promise<string[]> {
-    const sql = this.ctx.storage.sql;
-    const refused: string[] = [];
-    for (const c of claims) {
-      const taken = c.keys.some(
-        (k) => sql.exec("SELECT 1 FROM keys WHERE key = ? AND expires_at > ? AND token != ?", k.key, now, c.token).toArray().length > 0,
-      );
-      if (taken) {
-        refused.push(c.token);
-        continue;
-      }
-      for (const k of c.keys) {
-        sql.exec(
-          "INSERT OR REPLACE INTO keys (key, token, pending, ttl_ms, expires_at) VALUES (?, ?, 1, ?, ?)",
-          k.key,
-          c.token,
-          k.ttl_ms,
-          now + PENDING_MS,
-        );
-      }
-    }
-    await this.schedulePurge();
-    return refused;
+  take(token: string, by: string): Released | null {
+    const h = this.hold(token);
+    if (!h) return null;
+    if (!h.released) this.ctx.storage.sql.exec("UPDATE holds SET released = 1, released_by = ? WHERE token = ?", by, token);
+    else if (h.released_by !== by) return null;
+    return { event: JSON.parse(h.event) as CanonicalEvent, signed: h.signed === 1 };
   }
 
-  /** The events behind these tokens are durably queued: their keys now dedupe for their full window. */
-  confirm(tokens: string[], now: number): void {
-    for (const t of tokens) this.ctx.storage.sql.exec("UPDATE keys SET pending = 0, expires_at = ? + ttl_ms WHERE token = ?", now, t);
-  }
-
-  /** The events behind these tokens were not queued: forget their pending keys so a retry goes through. */
-  release(tokens: string[]): void {
-    for (const t of tokens) this.ctx.storage.sql.exec("DELETE FROM keys WHERE token = ? AND pending = 1", t);
-  }
-
-  /** Number of keys stored (expired ones included until the next purge). */
+  /** Number of live keys (for tests and the scale docs). */
   size(): number {
-    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM keys").one().n;
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM claims").one().n;
   }
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    this.ctx.storage.sql.exec("DELETE FROM keys WHERE expires_at <= ?", now);
-    this.alarmAt = null;
+    this.ctx.storage.sql.exec("DELETE FROM claims WHERE expires_at <= ?", now);
+    this.ctx.storage.sql.exec("DELETE FROM holds WHERE released = 1 AND release_at <= ?", now - RELEASED_KEEP_MS);
+    this.alarmSet = false;
     await this.schedulePurge();
   }
 
+  private hold(token: string): HoldRow | undefined {
+    return this.ctx.storage.sql.exec<HoldRow>("SELECT * FROM holds WHERE token = ?", token).toArray()[0];
+  }
+
+  private live(keys: KeyClaim[], now: number): ClaimRow[] {
+    const rows: ClaimRow[] = [];
+    for (const k of keys) {
+      const r = this.ctx.storage.sql
+        .exec<ClaimRow>("SELECT key, owner, signed FROM claims WHERE key = ? AND expires_at > ?", k.key, now)
+        .toArray()[0];
+      if (r) rows.push(r);
+    }
+    return rows;
+  }
+
+  private put(keys: KeyClaim[], owner: string, signed: boolean, now: number): void {
+    for (const k of keys) {
+      this.ctx.storage.sql.exec(
+        "INSERT OR REPLACE INTO claims (key, owner, signed, expires_at) VALUES (?, ?, ?, ?)",
+        k.key,
+        owner,
+        signed ? 1 : 0,
+        now + k.ttl_ms,
+      );
+    }
+  }
+
+  private claimOne(c: ClaimRequest, now: number): Verdict {
+    const sql = this.ctx.storage.sql;
+    const rows = this.live(c.keys, now);
+    if (rows.some((r) => r.owner === c.token)) {
+      // A redelivery of this very copy.
+      const h = this.hold(c.token);
+      if (!h) return { token: c.token, verdict: "admitted" };
+      return h.released ? { token: c.token, verdict: "done" } : { token: c.token, verdict: "held", release_at: h.release_at };
+    }
+    if (rows.length === 0) {
+      this.put(c.keys, c.token, c.signed, now);
+      if (c.holdMs > 0 && c.event) {
+        const at = now + c.holdMs;
+        sql.exec(
+          "INSERT OR REPLACE INTO holds (token, event, signed, merged, release_at, released) VALUES (?, ?, ?, '[]', ?, 0)",
+          c.token,
+          JSON.stringify(c.event),
+          c.signed ? 1 : 0,
+          at,
+        );
+        return { token: c.token, verdict: "held", release_at: at };
+      }
+      return { token: c.token, verdict: "admitted" };
+    }
+    // A copy. Prefer the owner whose hold is still open: that is where copies merge.
+    const owners = [...new Set(rows.map((r) => r.owner))];
+    const holds = owners.map((o) => this.hold(o));
+    const open = holds.find((h) => h && !h.released);
+    const mergedInto = holds.find((h) => h && (JSON.parse(h.merged) as string[]).includes(c.token));
+    if (mergedInto) return { token: c.token, verdict: "merged", by: mergedInto.token };
+    if (open && c.event) {
+      const merged = mergeCopies({ event: JSON.parse(open.event) as CanonicalEvent, signed: open.signed === 1 }, { event: c.event, signed: c.signed });
+      const tokens = [...(JSON.parse(open.merged) as string[]), c.token];
+      sql.exec(
+        "UPDATE holds SET event = ?, signed = ?, merged = ? WHERE token = ?",
+        JSON.stringify(merged.event),
+        merged.signed ? 1 : 0,
+        JSON.stringify(tokens),
+        open.token,
+      );
+      // Later copies that share only this copy's keys must find the hold too.
+      this.put(c.keys, open.token, merged.signed, now);
+      return { token: c.token, verdict: "merged", by: open.token };
+    }
+    const holder = open?.token ?? owners[0]!;
+    if (c.signed && rows.every((r) => r.signed === 0)) {
+      // Only unsigned copies went before: they can never suppress a signed one. The signed copy now owns the keys.
+      this.put(c.keys, c.token, true, now);
+      return { token: c.token, verdict: "admitted", supersedes: holder };
+    }
+    return { token: c.token, verdict: "duplicate", by: holder };
+  }
+
   private async schedulePurge(): Promise<void> {
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null) return;
-    const next = this.ctx.storage.sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM keys").one().at;
-    if (next === null) return;
-    this.alarmAt = Math.max(next, Date.now() + PURGE_EVERY_MS);
-    await this.ctx.storage.setAlarm(this.alarmAt);
+    if (this.alarmSet === undefined) this.alarmSet = (await this.ctx.storage.getAlarm()) !== null;
+    if (this.alarmSet) return;
+    this.alarmSet = true;
+    await this.ctx.storage.setAlarm(Date.now() + PURGE_EVERY_MS);
   }
 }

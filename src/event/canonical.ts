@@ -77,6 +77,13 @@ export interface Consent {
   gpc: boolean;
 }
 
+export interface MergedCopy {
+  event_id: string;
+  source: EventSource;
+  /** Whether the copy came in a signed server request. */
+  signed: boolean;
+}
+
 export interface Violation {
   rule: string;
   path: string;
@@ -125,4 +132,6 @@ export interface CanonicalEvent {
   consent: Consent;
   /** Present when the unknown-event policy is `flag`, or rules were broken in flag mode. */
   violations?: Violation[];
+  /** Present when copies of this conversion were merged into it: each copy's event_id and source. */
+  merged_from?: MergedCopy[];
 }

@@ -15,6 +15,7 @@ export const SYSTEM_EVENTS: Record<string, EventPlan> = {
     properties: {},
     additional_properties: true,
     destinations: {},
+    conversion: false,
   },
   user_identified: {
     description: "The visitor was identified (identify())",
@@ -22,6 +23,7 @@ export const SYSTEM_EVENTS: Record<string, EventPlan> = {
     properties: {},
     additional_properties: true,
     destinations: {},
+    conversion: false,
   },
 };
 

@@ -4,8 +4,8 @@
  * event_id (dedupe is not consulted: the event was accepted once already).
  */
 import { deadLetters, type DeadLetter, type DeadLetterQuery } from "../delivery/DeadLetters.ts";
-import { unavailable } from "../delivery/handoff.ts";
-import { enqueue } from "../delivery/message.ts";
+import { unavailable } from "../ingest/handoff.ts";
+import { sendAll } from "../queue/messages.ts";
 import { parseJson, readText } from "../http/body.ts";
 import { HttpError, json } from "../http/responses.ts";
 import { timingSafeEqualText } from "../s2s/verify.ts";
@@ -60,9 +60,9 @@ export async function replayDeadLetters(request: Request, rc: RouteContext): Pro
   // The RPC stub types events (properties: unknown) as not serializable; the object returns plain JSON data.
   const taken = (await store.takeForReplay(queryOf(body as Record<string, unknown>, rc), rc.now)) as unknown as DeadLetter[];
   try {
-    await enqueue(
-      rc.env,
-      taken.map((d) => ({ body: { v: 1 as const, event: d.event, destinations: [d.destination], attempt: 0, replayed_at: rc.now } })),
+    await sendAll(
+      rc.env.DELIVERY_QUEUE,
+      taken.map((d) => ({ body: { v: 2, kind: "deliver", events: [d.event], destinations: [d.destination], attempt: 0, replayed_at: rc.now } })),
     );
   } catch {
     await store.unmark(taken.map((d) => d.id));

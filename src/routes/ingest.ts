@@ -1,5 +1,5 @@
 /** POST P/e: browser events, one or {"batch": [...]}, as JSON or text/plain (sendBeacon). */
-import { handOff } from "../delivery/handoff.ts";
+import { handOff } from "../ingest/handoff.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
 import { HttpError, json } from "../http/responses.ts";
@@ -29,8 +29,14 @@ export function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
   return { items: [body], batch: false };
 }
 
+/**
+ * The answer's version. 2: a 202 means "validated and durably queued"; dedupe runs behind the queue, so the
+ * answer no longer lists duplicates (version 1's `deduped`) and a replayed s2s signature is not refused here.
+ */
+export const ANSWER_VERSION = 2;
+
 /** 202 with what was accepted and rejected; 400 when nothing was accepted and something was invalid. */
-export function ingestAnswer(result: PipelineResult, headers: Headers, deduped: string[] = []): Response {
+export function ingestAnswer(result: PipelineResult, headers: Headers): Response {
   for (const c of result.setCookies) headers.append("set-cookie", c);
   if (result.events.length === 0 && result.rejected.length > 0) {
     return json(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors), rejected: result.rejected }, headers);
@@ -38,12 +44,11 @@ export function ingestAnswer(result: PipelineResult, headers: Headers, deduped: 
   return json(
     202,
     {
+      v: ANSWER_VERSION,
       accepted: result.events.length,
       event_ids: result.events.map((e) => e.event_id),
       rejected: result.rejected,
       ...(result.dropped.length ? { dropped: result.dropped } : {}),
-      // Duplicates count as accepted (the client must not retry them) but were forwarded once already.
-      ...(deduped.length ? { deduped } : {}),
     },
     headers,
   );
@@ -57,9 +62,9 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
     const body = parseJson(await readText(request, MAX_BODY_BYTES));
     const { items, batch } = itemsOf(body);
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now });
-    const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
-    recordIngest(rc.env.STATS, rc.exec, rc.now, items, result, deduped);
-    return ingestAnswer(result, headers, deduped);
+    await handOff(rc.env, result.events);
+    recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
+    return ingestAnswer(result, headers);
   } catch (e) {
     // Errors from a CORS-allowed request still need CORS headers, or the browser hides them from the SDK.
     if (e instanceof HttpError) e.headers = headers;

@@ -4,7 +4,7 @@
  * `c.<consent field>`). Always answers a 1×1 GIF; a rejected event gets status 400 and the reason in
  * `X-Tagwire-Error`.
  */
-import { handOff } from "../delivery/handoff.ts";
+import { handOff } from "../ingest/handoff.ts";
 import { lookupPlan } from "../pipeline/plan.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
@@ -88,8 +88,8 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
     fallbackUrl: request.headers.get("referer"),
   });
   try {
-    const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
-    recordIngest(rc.env.STATS, rc.exec, rc.now, [raw], result, deduped);
+    await handOff(rc.env, result.events);
+    recordIngest(rc.env.STATS, rc.exec, rc.now, [raw], result);
   } catch (e) {
     if (e instanceof HttpError) return gif(e.status, { error: e.code, details: e.details });
     throw e;

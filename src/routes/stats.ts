@@ -3,7 +3,7 @@
  * team can reconcile Tagwire with its CRM. Counts are summed over the days asked for; `days` keeps the rows.
  */
 import { HttpError, json } from "../http/responses.ts";
-import { dayOf, NO_DESTINATION, readStats } from "../stats/count.ts";
+import { dayOf, flushAllCounts, NO_DESTINATION, readStats } from "../stats/count.ts";
 import type { RouteContext } from "./context.ts";
 import { requireAdmin } from "./admin.ts";
 
@@ -18,11 +18,15 @@ export async function stats(request: Request, rc: RouteContext): Promise<Respons
     if (!DAY.test(v)) throw new HttpError(400, "invalid_query", [{ path, message: "expected a day as YYYY-MM-DD" }]);
   }
   const only = q.get("event");
+  // This isolate's own pending counts first, so a reader sees what it just sent.
+  await flushAllCounts(rc.env.STATS, rc.now);
   const rows = (await readStats(rc.env.STATS, since)).filter((r) => r.day <= until && (!only || r.event === only));
-  const events: Record<string, { totals: Record<string, number>; destinations: Record<string, Record<string, number>> }> = {};
+  // Event names, destinations and metrics come from input ("constructor" is a valid event name): no prototypes.
+  type Tally = Record<string, number>;
+  const events: Record<string, { totals: Tally; destinations: Record<string, Tally> }> = Object.create(null);
   for (const r of rows) {
-    const e = (events[r.event] ??= { totals: {}, destinations: {} });
-    const bucket = r.destination === NO_DESTINATION ? e.totals : (e.destinations[r.destination] ??= {});
+    const e = (events[r.event] ??= { totals: Object.create(null), destinations: Object.create(null) });
+    const bucket = r.destination === NO_DESTINATION ? e.totals : (e.destinations[r.destination] ??= Object.create(null));
     bucket[r.metric] = (bucket[r.metric] ?? 0) + r.n;
   }
   return json(200, { since, until, events, days: rows });

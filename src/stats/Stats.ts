@@ -22,7 +22,7 @@ export class Stats extends DurableObject {
     if (this.ready) return;
     this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS counters (
       day TEXT NOT NULL, event TEXT NOT NULL, destination TEXT NOT NULL, metric TEXT NOT NULL, n INTEGER NOT NULL,
-      PRIMARY KEY (day, event, destination, metric))`);
+      PRIMARY KEY (day, event, destination, metric)) WITHOUT ROWID`);
     this.ready = true;
   }
 

@@ -1,9 +1,12 @@
 /**
  * Turning pipeline and delivery results into counter rows, and writing them to the Stats shards. Counting
- * never blocks or fails a request: writes go through waitUntil and errors are logged, not thrown.
+ * never blocks or fails a request: counts accumulate in the isolate (IsolateCounts) and are flushed every few
+ * seconds through waitUntil; each flush goes to one shard picked at random, so no event name (every
+ * page_viewed of a site) maps to one object. Readers sum the shards.
  */
 import type { EventResult } from "../delivery/deliver.ts";
 import type { PipelineResult } from "../pipeline/index.ts";
+import type { CanonicalEvent } from "../event/canonical.ts";
 import type { CounterRow } from "./Stats.ts";
 
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -19,14 +22,9 @@ export interface StatsNamespace {
   get(id: DurableObjectId): { add(rows: CounterRow[]): Promise<void> | void; list(since: string): Promise<CounterRow[]> | CounterRow[] };
 }
 
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-export function shardFor(event: string): string {
-  return `stats-${hash(event) % STATS_SHARDS}`;
+/** The shard a flush writes to: random, so writes spread evenly whatever the event mix. */
+export function shardFor(random: number = Math.random()): string {
+  return `stats-${Math.floor(random * STATS_SHARDS) % STATS_SHARDS}`;
 }
 
 export class Counter {
@@ -44,18 +42,14 @@ export class Counter {
     return this.rows.size;
   }
 
+  /** Writes the rows to one shard in one call and forgets them; a failed write is logged, not retried. */
   async flush(ns: StatsNamespace | undefined): Promise<void> {
     if (!ns || this.rows.size === 0) return;
-    const byShard = new Map<string, CounterRow[]>();
-    for (const r of this.rows.values()) {
-      const s = shardFor(r.event);
-      const list = byShard.get(s) ?? [];
-      list.push(r);
-      byShard.set(s, list);
-    }
+    const rows = [...this.rows.values()];
     this.rows.clear();
+    const s = shardFor();
     try {
-      await Promise.all([...byShard].map(([s, rows]) => ns.get(ns.idFromName(s)).add(rows)));
+      await ns.get(ns.idFromName(s)).add(rows);
     } catch (e) {
       console.error("tagwire: counting failed", e instanceof Error ? e.message : String(e));
     }
@@ -75,10 +69,17 @@ export function deliveryMetric(r: EventResult): string {
 }
 
 
+/** Every shard's rows since `since`, summed per day, event, destination and metric. */
 export async function readStats(ns: StatsNamespace, since: string): Promise<CounterRow[]> {
-  const all: CounterRow[] = [];
-  for (let i = 0; i < STATS_SHARDS; i++) all.push(...(await ns.get(ns.idFromName(`stats-${i}`)).list(since)));
-  return all;
+  const shards = await Promise.all(Array.from({ length: STATS_SHARDS }, (_, i) => ns.get(ns.idFromName(`stats-${i}`)).list(since)));
+  const sum = new Map<string, CounterRow>();
+  for (const r of shards.flat()) {
+    const key = `${r.day}\u0000${r.event}\u0000${r.destination}\u0000${r.metric}`;
+    const prev = sum.get(key);
+    if (prev) prev.n += r.n;
+    else sum.set(key, { ...r });
+  }
+  return [...sum.values()].sort((a, b) => (a.day + a.event + a.destination + a.metric < b.day + b.event + b.destination + b.metric ? -1 : 1));
 }
 
 function nameOf(item: unknown): string {
@@ -89,14 +90,16 @@ function nameOf(item: unknown): string {
 /** Field path of an error without its `batch[i].` prefix, so violations of one rule add up across batches. */
 const rulePath = (path: string) => path.replace(/^batch\[\d+\]\.?/, "") || "body";
 
-/** received (everything that arrived), deduped, flagged (per violated rule), invalid (per field), dropped. */
-export function countIngest(counter: Counter, items: readonly unknown[], result: PipelineResult, deduped: readonly string[]): void {
-  const nameById = new Map(result.events.map((e) => [e.event_id, e.name]));
-  for (const e of result.events) {
+/** Accepted events (counted by the consumer, which sees every one): received, and flagged per violated rule. */
+export function countAccepted(counter: Counter, events: readonly CanonicalEvent[]): void {
+  for (const e of events) {
     counter.add(e.name, NO_DESTINATION, "received");
     for (const v of e.violations ?? []) counter.add(e.name, NO_DESTINATION, `flagged:${v.rule}`);
   }
-  for (const id of deduped) counter.add(nameById.get(id) ?? "(unknown)", NO_DESTINATION, "deduped");
+}
+
+/** Refused input (counted on the request path; rare in production): received, invalid per field, dropped. */
+export function countRefused(counter: Counter, items: readonly unknown[], result: PipelineResult): void {
   for (const r of result.rejected) {
     const name = nameOf(items[r.index]);
     counter.add(name, NO_DESTINATION, "received");
@@ -109,16 +112,50 @@ export function countIngest(counter: Counter, items: readonly unknown[], result:
   }
 }
 
-/** Counts one ingest request in the background (never delays or fails the answer). */
-export function recordIngest(
-  stats: StatsNamespace | undefined,
-  exec: ExecutionContext,
-  now: number,
-  items: readonly unknown[],
-  result: PipelineResult,
-  deduped: readonly string[],
-): void {
-  const counter = new Counter(dayOf(now));
-  countIngest(counter, items, result, deduped);
-  exec.waitUntil(counter.flush(stats));
+/**
+ * Counts kept in this isolate's memory per day and written at most every `everyMs`, in one Durable Object call
+ * to a random shard: rows written per event fall as traffic grows (one row per day × event × destination ×
+ * metric per flush, whatever the number of events). Counts of an isolate evicted between flushes are lost:
+ * these counters are operational figures; the exact per-event record is the delivery ledger.
+ */
+export class IsolateCounts {
+  private pending = new Map<string, Counter>();
+  private last = 0;
+
+  constructor(private readonly everyMs: number) {}
+
+  counter(now: number): Counter {
+    const day = dayOf(now);
+    let c = this.pending.get(day);
+    if (!c) this.pending.set(day, (c = new Counter(day)));
+    return c;
+  }
+
+  /** Flushes through waitUntil when the last flush is older than `everyMs`. */
+  flushIfDue(stats: StatsNamespace | undefined, exec: ExecutionContext, now: number): void {
+    if (now - this.last >= this.everyMs) exec.waitUntil(this.flush(stats, now));
+  }
+
+  async flush(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+    this.last = now;
+    const counters = [...this.pending.values()];
+    this.pending.clear();
+    await Promise.all(counters.map((c) => c.flush(stats)));
+  }
+}
+
+/** The request path's counts (refused input) and the consumer's (everything accepted, deduped, delivered). */
+export const ingestCounts = new IsolateCounts(5_000);
+export const deliveryCounts = new IsolateCounts(10_000);
+
+/** Counts one ingest request's refused input; accepted events are counted by the consumer. */
+export function recordIngest(stats: StatsNamespace | undefined, exec: ExecutionContext, now: number, items: readonly unknown[], result: PipelineResult): void {
+  if (result.rejected.length === 0 && result.dropped.length === 0) return;
+  countRefused(ingestCounts.counter(now), items, result);
+  ingestCounts.flushIfDue(stats, exec, now);
+}
+
+/** Writes what this isolate counted so far (called before reading the stats, so a reader sees its own). */
+export async function flushAllCounts(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+  await Promise.all([ingestCounts.flush(stats, now), deliveryCounts.flush(stats, now)]);
 }

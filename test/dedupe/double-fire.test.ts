@@ -14,7 +14,7 @@ it("collapses the same visitor's identical event fired twice within the double-f
   const tw = await visitorCookie(config);
   await send(added(`evt_${crypto.randomUUID()}`), { config, headers: { cookie: tw } });
   const again = await send(added(`evt_${crypto.randomUUID()}`), { config, headers: { cookie: tw } });
-  expect(((await again.json()) as { deduped?: string[] }).deduped).toHaveLength(1);
+  expect(again.status).toBe(202);
   const names = (await doubleRequests(b)).flatMap((r) => JSON.parse(r.body).events as { name: string }[]).map((e) => e.name);
   expect(names.filter((n) => n === "product_added")).toHaveLength(1);
 });
@@ -24,8 +24,7 @@ it("forwards both when double-fire collapse is turned off (double_fire_seconds =
   const config = configWithHook(b, (c) => (c.dedupe = { double_fire_seconds: 0 }));
   const tw = await visitorCookie(config);
   await send(added(`evt_${crypto.randomUUID()}`), { config, headers: { cookie: tw } });
-  const again = await send(added(`evt_${crypto.randomUUID()}`), { config, headers: { cookie: tw } });
-  expect(((await again.json()) as { deduped?: string[] }).deduped).toBeUndefined();
+  await send(added(`evt_${crypto.randomUUID()}`), { config, headers: { cookie: tw } });
   const names = (await doubleRequests(b)).flatMap((r) => JSON.parse(r.body).events as { name: string }[]).map((e) => e.name);
   expect(names.filter((n) => n === "product_added")).toHaveLength(2);
 });

@@ -11,21 +11,36 @@ it("gives a purchase its event_id, its order_id business key with the event's ow
   const raw = configCopy();
   raw.plan.events.purchase_completed.dedupe = { key: "order_id", window_hours: 168 };
   const cfg = Config.parse(raw);
-  const keys = await dedupeKeys(cfg, event({}));
-  expect(keys.map((k) => [k.key.split(":").slice(0, 3).join(":"), k.ttl_ms])).toEqual([
+  const k = await dedupeKeys(cfg, event({}));
+  expect(k.keys.map((x) => [x.key, x.ttl_ms])).toEqual([
     ["id:e1", 48 * HOUR],
     ["bk:purchase_completed:o1", 168 * HOUR],
-    ["df:a1:purchase_completed", 2_000],
   ]);
+  expect([k.doubleFire!.key.split(":").slice(0, 3).join(":"), k.doubleFire!.ttl_ms]).toEqual(["df:a1:purchase_completed", 2_000]);
+});
+
+it("dedupes conversions exactly in the shard of their business key, and other events cheaply", async () => {
+  const raw = configCopy();
+  raw.dedupe = { merge_seconds: 20, shards: 16 };
+  raw.plan.events.lead_submitted.conversion = true;
+  const cfg = Config.parse(raw);
+  const purchase = await dedupeKeys(cfg, event({}));
+  expect(purchase).toMatchObject({ exact: true, shard: shardOf("bk:purchase_completed:o1", 16), mergeMs: 20_000 });
+  const lead = await dedupeKeys(cfg, event({ event_id: "e9", name: "lead_submitted", properties: {} }));
+  expect(lead).toMatchObject({ exact: true, shard: shardOf("id:e9", 16) });
+  const view = await dedupeKeys(cfg, event({ name: "page_viewed", properties: {} }));
+  expect(view).toMatchObject({ exact: false, mergeMs: 0 });
+  const all = Config.parse({ ...raw, dedupe: { exact: "all" } });
+  expect((await dedupeKeys(all, event({ name: "page_viewed", properties: {} }))).exact).toBe(true);
 });
 
 it("fingerprints properties regardless of key order, and leaves out the double-fire key without a visitor", async () => {
   const cfg = Config.parse(configCopy());
   const a = await dedupeKeys(cfg, event({ name: "lead_submitted", properties: { x: 1, y: [1, { b: 2, a: 1 }] } }));
   const b = await dedupeKeys(cfg, event({ name: "lead_submitted", properties: { y: [1, { a: 1, b: 2 }], x: 1 } }));
-  expect(a[1]!.key).toBe(b[1]!.key);
+  expect(a.doubleFire!.key).toBe(b.doubleFire!.key);
   expect(stableJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
-  expect(await dedupeKeys(cfg, event({ name: "lead_submitted", anonymous_id: null }))).toHaveLength(1);
+  expect((await dedupeKeys(cfg, event({ name: "lead_submitted", anonymous_id: null }))).doubleFire).toBeNull();
 });
 
 it("spreads keys over every shard", () => {
@@ -37,6 +52,6 @@ it("gives two page views of different URLs different double-fire keys, and the s
   const cfg = Config.parse(configCopy());
   const view = (url: string) => event({ name: "page_viewed", properties: {}, page: { url, path: null, title: null, referrer: null } });
   const [a, b, c] = await Promise.all([view("https://s.example/a"), view("https://s.example/b"), view("https://s.example/a")].map((e) => dedupeKeys(cfg, e)));
-  expect(a!.at(-1)!.key).not.toBe(b!.at(-1)!.key);
-  expect(a!.at(-1)!.key).toBe(c!.at(-1)!.key);
+  expect(a!.doubleFire!.key).not.toBe(b!.doubleFire!.key);
+  expect(a!.doubleFire!.key).toBe(c!.doubleFire!.key);
 });

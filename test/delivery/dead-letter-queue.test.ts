@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { deadLetters, type DeadLetter } from "../../src/delivery/DeadLetters.ts";
-import type { DeliveryMessage } from "../../src/delivery/message.ts";
+import type { QueueMessage as DeliveryMessage } from "../../src/queue/messages.ts";
 import { testEnv } from "../helpers/worker.ts";
 
 it("turns messages the consumer failed on repeatedly (the -dlq queue) into dead letters, one per destination", async () => {

@@ -6,7 +6,7 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index.ts";
-import type { DeliveryMessage } from "../../src/delivery/message.ts";
+import type { QueueMessage as DeliveryMessage } from "../../src/queue/messages.ts";
 import type { Env } from "../../src/env.ts";
 
 export const QUEUE_NAME = "tagwire-dev-delivery";
@@ -75,4 +75,47 @@ export async function drainRetries(q: InlineQueue, rounds = 20): Promise<number>
     n++;
   }
   return n;
+}
+
+/**
+ * A queue that keeps each message and its id until the consumer acks it, as Cloudflare Queues do across
+ * redeliveries. Nothing runs by itself: `run` hands chosen messages to the Worker's queue() handler, and
+ * `lost: true` plays a consumer that died after its work but before the ack reached the queue.
+ */
+export interface StickyQueue {
+  send(body: DeliveryMessage, o?: QueueSendOptions): Promise<void>;
+  sendBatch(msgs: Iterable<MessageSendRequest<DeliveryMessage>>): Promise<void>;
+  waiting: Map<string, { body: DeliveryMessage; delaySeconds: number; attempts: number }>;
+  run(ids?: string[], o?: { lost?: boolean }): Promise<void>;
+}
+
+export function stickyQueue(config: unknown, base: Record<string, unknown>): StickyQueue {
+  const q: StickyQueue = {
+    waiting: new Map(),
+    async send(body, o) {
+      await q.sendBatch([{ body, ...(o?.delaySeconds ? { delaySeconds: o.delaySeconds } : {}) }]);
+    },
+    async sendBatch(msgs) {
+      for (const m of msgs) q.waiting.set(`s${++seq}`, { body: m.body, delaySeconds: m.delaySeconds ?? 0, attempts: 0 });
+    },
+    async run(ids = [...q.waiting.keys()], o = {}) {
+      const picked = ids.map((id) => [id, q.waiting.get(id)!] as const);
+      for (const [, m] of picked) m.attempts++;
+      const batch = createMessageBatch<DeliveryMessage>(
+        QUEUE_NAME,
+        picked.map(([id, m]) => ({ id, timestamp: Date.now(), attempts: m.attempts, body: m.body })),
+      );
+      const ctx = createExecutionContext();
+      const env = { ...base, TAGWIRE_CONFIG: config, DELIVERY_QUEUE: q } as unknown as Env;
+      await worker.queue(batch, env, ctx);
+      const result = await getQueueResult(batch, ctx);
+      if (o.lost) return;
+      const acked = new Set(result.explicitAcks);
+      if (result.ackAll) for (const [id] of picked) acked.add(id);
+      if (result.retryBatch.retry) acked.clear();
+      for (const id of result.retryMessages.map((r) => r.msgId)) acked.delete(id);
+      for (const id of acked) q.waiting.delete(id);
+    },
+  };
+  return q;
 }

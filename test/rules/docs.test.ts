@@ -11,7 +11,7 @@ import { leadEvent } from "../contracts/fixture.ts";
 describe("docs/routing-rules.md", () => {
   it("has a worked example that loads and triggers the task above 80 only", () => {
     const toml = /```toml\n([\s\S]*?)```/.exec(doc)![1]!;
-    const cfg = (parse(toml) as { vars: { TAGWIRE_CONFIG: Record<string, unknown> } }).vars.TAGWIRE_CONFIG;
+    const cfg = parse(toml) as Record<string, unknown>;
     const loaded = parseConfig({ prefix: "", ...cfg });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     expect(actionsFor(loaded.config.rules, "hubspot", leadEvent())).toHaveLength(1);
@@ -26,7 +26,7 @@ describe("destination docs", () => {
     ["destinations-salesforce.md", salesforceDoc],
   ])("%s has an example block that loads", (_, text) => {
     const toml = /```toml\n([\s\S]*?)```/.exec(text)![1]!;
-    const cfg = (parse(toml) as { vars: { TAGWIRE_CONFIG: Record<string, unknown> } }).vars.TAGWIRE_CONFIG;
+    const cfg = parse(toml) as Record<string, unknown>;
     const loaded = parseConfig({ prefix: "", ...cfg });
     expect(loaded.ok ? [] : loaded.problems).toEqual([]);
   });

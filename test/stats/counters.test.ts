@@ -28,13 +28,25 @@ describe("counters per event and destination", () => {
       { config },
     );
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 4, deduped: ["evt_stats_00001"] });
+    expect(await res.json()).toMatchObject({ v: 2, accepted: 4 });
     await scriptDouble(b, [{ status: 400, body: '{"error":"bad"}' }]);
     await send(ok("evt_stats_00004"), { config });
 
     const s = (await statsFor(config, name))!;
     expect(s.totals).toMatchObject({ received: 6, deduped: 1, invalid: 1, "invalid:properties.product_id": 1 });
     expect(s.destinations.hook).toMatchObject({ delivered: 2, consent_blocked: 1, dead_lettered: 1 });
+  });
+
+  it("count events named like Object.prototype members (constructor, __proto__, toString) without breaking the stats", async () => {
+    const b = bucket();
+    const config = configWithHook(b);
+    for (const name of ["constructor", "__proto__", "to_string", "has_own_property"]) {
+      expect((await send({ name, event_id: `evt_${crypto.randomUUID()}` }, { config })).status).toBeLessThan(500);
+    }
+    const res = await call(new Request(`${BASE}${P}/admin/stats`, { headers: { authorization: `Bearer ${TOKEN}` } }), { config });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { events: Record<string, { totals: Record<string, number> }> };
+    expect(body.events["constructor"]!.totals.received).toBeGreaterThanOrEqual(1);
   });
 
   it("answer 401 without the admin token and 400 for a malformed day", async () => {

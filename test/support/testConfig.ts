@@ -9,6 +9,8 @@ export function testConfig(doubleBase: string) {
     allowed_origins: [TEST_ORIGIN],
     cookies: { domain: "shop.example.com" },
     debug: true,
+    // Most tests want a conversion delivered as soon as the request settles; merge tests set their own window.
+    dedupe: { merge_seconds: 0 },
     plan: {
       unknown_events: "flag",
       default_currency: "USD",
@@ -33,6 +35,11 @@ export function testConfig(doubleBase: string) {
             lead_id: { type: "string", required: true },
             score: { type: "number", min: 0, max: 100 },
           },
+        },
+        burst_probe_sent: {
+          description: "A probe sent 1,000 times at once by the concurrency test",
+          owner: "tests",
+          conversion: true,
         },
         product_added: {
           description: "A product was added to the cart",
