@@ -104,6 +104,11 @@ export class Deduper extends DurableObject {
     return { event: JSON.parse(h.event) as CanonicalEvent, signed: h.signed === 1 };
   }
 
+  /** take() for several holds in one call (a consumer batch's release messages of this shard). */
+  takeMany(releases: { token: string; by: string }[]): (Released | null)[] {
+    return releases.map((r) => this.take(r.token, r.by));
+  }
+
   /** Number of live keys (for tests and the scale docs). */
   size(): number {
     return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM claims").one().n;

@@ -129,11 +129,20 @@ async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: C
   return { results, recorded };
 }
 
-/** Ends the merge windows of these release messages (with their queue message ids): the held copies, to deliver now. */
+/**
+ * Ends the merge windows of these release messages (with their queue message ids): one call per shard for
+ * the batch; returns the held copies to deliver now.
+ */
 async function takeReleased(env: Env, releases: readonly { body: ReleaseMessage; id: string }[]): Promise<CanonicalEvent[]> {
+  const byShard = new Map<number, { token: string; by: string }[]>();
+  for (const r of releases) {
+    const list = byShard.get(r.body.shard) ?? [];
+    list.push({ token: r.body.token, by: r.id });
+    byShard.set(r.body.shard, list);
+  }
   // The RPC stub's type loses the event's shape (properties: unknown); the object returns plain JSON data.
-  const taken = (await Promise.all(releases.map((r) => shardStub(env, r.body.shard).take(r.body.token, r.id)))) as unknown as (Released | null)[];
-  return taken.flatMap((t) => (t ? [t.event] : []));
+  const taken = (await Promise.all([...byShard].map(([s, list]) => shardStub(env, s).takeMany(list)))) as unknown as (Released | null)[][];
+  return taken.flat().flatMap((t) => (t ? [t.event] : []));
 }
 
 const releaseFor = (a: Admitted, now: number): Outgoing | undefined => {
