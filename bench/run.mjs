@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * npm run bench: Tagwire on workerd next to the floors it is judged against, in one run, and what it costs.
- *   1. Four servers, one at a time under the same load (a unique purchase per request, loopback, bounded time):
- *      an empty Worker; a durable empty Worker (one sendBatch per request, a consumer that acks); Tagwire as
- *      deployed (the `wrangler deploy --dry-run` bundle) with one live webhook to a local double and two dry-run
- *      destinations; WebCM (Node) with a GA4-like component sending to the same double. Each Worker runs on
- *      its own socket of its own workerd process (bench/workerd.mjs). For each: req/s at saturation, CPU per
- *      event all-in (the process's CPU from the start of the load until every accepted event reached the
- *      double, over the accepted events), p50/p99 at a fixed rate of half that maximum, accepted vs delivered.
+ *   1. Four servers under the same load (a unique purchase per request, loopback, bounded time), one at a time,
+ *      in turn: an empty Worker; a durable empty Worker (one sendBatch per request, a consumer that acks);
+ *      Tagwire as deployed (the `wrangler deploy --dry-run` bundle) with one live webhook to a local double and
+ *      two dry-run destinations; WebCM (Node) with a GA4-like component sending to the same double. Each Worker
+ *      runs on its own socket of its own workerd process (bench/workerd.mjs). For each: req/s at saturation
+ *      (best of two slices), CPU per event all-in (the process's CPU from the start of a slice until every event
+ *      accepted in it reached the double, over those events), p50/p99 in an open loop at half the maximum,
+ *      accepted vs delivered.
  *   2. A counting run: the same bundle behind a counting entry (bench/counting.mjs) reports Durable Object
  *      calls, queue operations and SQLite rows per event, for purchases and for page views.
  *   3. Pipeline CPU per event inside workerd (bench/micro-worker.ts) and the SDK's size.
  * Options: --seconds 8 (saturation) --rate-seconds 5 --concurrency 16 --outage (adds bench/outage.mjs).
- * Every loop is bounded; the whole run takes about 2 minutes on 2 cores.
+ * Every loop is bounded; the whole run takes 1.5–2.5 minutes on 2 cores (more on the first run, which installs
+ * WebCM into bench/webcm).
  */
 import { execFileSync, fork, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
