@@ -3,9 +3,10 @@
  * `.describe()` texts feed the README and the committed JSON Schema for editors.
  */
 import { z } from "zod";
-import { DESTINATIONS } from "../destinations/registry.ts";
+import { DESTINATIONS, definitionOf } from "../destinations/registry.ts";
 import { EVENT_NAME, blockedPrefixWord } from "./lints.ts";
 import { Rules, checkRuleReferences } from "../rules/schema.ts";
+import { GtagConfig } from "./gtag.ts";
 
 const eventName = z
   .string()
@@ -199,6 +200,7 @@ export const Config = z
       .default({ window_hours: 48, double_fire_seconds: 2, shards: 16, exact: "conversions", merge_seconds: 30 }),
     destinations: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "lowercase letters, digits, _"), DestinationConfig).default({}),
     rules: Rules,
+    gtag: GtagConfig.optional(),
     sources: z
       .record(z.string(), z.strictObject({ secret: SecretName }))
       .default({})
@@ -212,9 +214,14 @@ export const Config = z
       .describe("Expose P/debug/* (recent events and recorded dry-run requests). Development only."),
   })
   .superRefine((cfg, ctx) => {
-    checkRuleReferences(cfg.rules, cfg.destinations, (path, message) =>
+    checkRuleReferences(cfg.rules, cfg.destinations, (type) => definitionOf(type).actions ?? {}, (path, message) =>
       ctx.addIssue({ code: "custom", path: ["rules", ...path], message }),
     );
+    for (const [id, dest] of Object.entries(cfg.destinations)) {
+      for (const p of DESTINATIONS.find((d) => d.type === dest.type)?.checkSettings?.(dest as never) ?? []) {
+        ctx.addIssue({ code: "custom", path: ["destinations", id, p.path], message: p.message });
+      }
+    }
     for (const [name, plan] of Object.entries(cfg.plan.events)) {
       for (const dest of Object.keys(plan.destinations)) {
         if (!(dest in cfg.destinations)) {

@@ -13,7 +13,6 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
-import type { Env } from "../env.ts";
 import type { KeyClaim } from "./keys.ts";
 import { mergeCopies } from "./merge.ts";
 
@@ -65,10 +64,10 @@ export interface Released {
   signed: boolean;
 }
 
-export class Deduper extends DurableObject {
+export class Deduper extends DurableObject<unknown> {
   private alarmSet: boolean | undefined;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     // Version 1's table (pending claims, two indexes) is not read any more.

@@ -35,6 +35,10 @@ export function eligibility(
   e: CanonicalEvent,
 ): Eligibility {
   if (!dest.enabled) return { ok: false, reason: "destination disabled" };
+  // A gtag hit the plan rejects or drops still reaches GA4 as a hit (as it did before Tagwire), nowhere else.
+  if (e.ga4_only && !(dest.type === "ga4" && dest.transport === "collect")) {
+    return { ok: false, reason: "gtag hit outside the tracking plan (GA4 only)" };
+  }
   if (e.context.bot && !dest.forward_bots) return { ok: false, reason: "bot" };
   const purpose = purposeOf(dest, def);
   if (purpose === "analytics" && !e.consent.analytics) return { ok: false, reason: "consent: analytics denied" };

@@ -5,6 +5,10 @@
  */
 import type { z } from "zod";
 import type { CanonicalEvent } from "../event/canonical.ts";
+import type { TriggeredAction } from "../rules/route.ts";
+
+/** Routing rules define the actions they trigger; adapters take them as they are. */
+export type { TriggeredAction };
 
 export type Purpose = "analytics" | "ads" | "none";
 export type Mode = "live" | "dry_run" | "test";
@@ -56,12 +60,6 @@ export interface BuildContext<S> {
   actions?(event: CanonicalEvent): TriggeredAction[];
 }
 
-/** An action a routing rule triggered: its parameters were validated against the definition's `actions`. */
-export interface TriggeredAction {
-  rule: string;
-  action: string;
-  params: Record<string, unknown>;
-}
 
 export type OutcomeKind = "ok" | "retry" | "drop" | "auth";
 
@@ -101,6 +99,8 @@ export interface DestinationDefinition<S = any> {
   settings: z.ZodObject<any>;
   /** Settings keys whose values are names of Worker secrets. */
   secretKeys: readonly string[];
+  /** Rules across this type's settings (zod's shape cannot carry them): problems with the key they concern. */
+  checkSettings?(settings: S): { path: string; message: string }[];
   /** Most events one request may carry. */
   maxBatch: number;
   /** How long after the event the vendor still accepts it, in hours; retries stop there. */

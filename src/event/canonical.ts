@@ -90,6 +90,11 @@ export interface Violation {
   message: string;
 }
 
+/** A gtag.js hit's own GA4 parameters (URL-encoded, shared and per-event merged), forwarded to /g/collect as sent. */
+export interface Ga4Hit {
+  params: string;
+}
+
 export interface CanonicalEvent {
   event_id: string;
   name: string;
@@ -134,4 +139,8 @@ export interface CanonicalEvent {
   violations?: Violation[];
   /** Present when copies of this conversion were merged into it: each copy's event_id and source. */
   merged_from?: MergedCopy[];
+  /** Present on events that came from gtag.js / GTM (src/routes/gtag.ts). */
+  ga4_hit?: Ga4Hit;
+  /** A gtag hit the tracking plan rejects or drops: forwarded to GA4 as a hit (transport "collect") and nowhere else. */
+  ga4_only?: true;
 }

@@ -5,6 +5,7 @@ import { preflight } from "../http/cors.ts";
 import { errorResponse } from "../http/responses.ts";
 import type { RouteContext } from "./context.ts";
 import { debugClear, debugList } from "./debug.ts";
+import { gtagRoutes } from "./gtag.ts";
 import { health } from "./health.ts";
 import { ingest } from "./ingest.ts";
 import { pixel } from "./pixel.ts";
@@ -41,6 +42,7 @@ export function buildRouter(cfg: Config) {
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });
+  for (const [path, handlers] of gtagRoutes(cfg)) route(path, handlers, true);
   return router;
 }
 

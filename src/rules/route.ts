@@ -3,9 +3,15 @@
  * which actions rules trigger on it. Pure; called centrally by eligibility and delivery, never by adapters.
  */
 import type { CanonicalEvent } from "../event/canonical.ts";
-import type { TriggeredAction } from "../destinations/types.ts";
 import { conditionMatches } from "./condition.ts";
 import type { Rule } from "./schema.ts";
+
+/** An action a routing rule triggered: its parameters were validated against the definition's `actions`. */
+export interface TriggeredAction {
+  rule: string;
+  action: string;
+  params: Record<string, unknown>;
+}
 
 /** The skip reason when a matching rule keeps `event` from `destId`; undefined when it may go. */
 export function routeBlock(rules: readonly Rule[] | undefined, destId: string, event: CanonicalEvent): string | undefined {

@@ -4,7 +4,6 @@
  * what was expected; references to destinations and their actions are checked against the whole config.
  */
 import { z } from "zod";
-import { definitionOf } from "../destinations/registry.ts";
 import { parseCondition, type Condition, type ConditionIssue } from "./condition.ts";
 
 export type RuleThen =
@@ -73,10 +72,14 @@ interface DestinationRef {
   type: string;
 }
 
-/** Cross-checks rules against the configured destinations (ids exist, actions exist, parameters valid). */
+/**
+ * Cross-checks rules against the configured destinations (ids exist, actions exist, parameters valid).
+ * `actionsOf` gives a destination type's actions (the registry's), so rules never import destinations.
+ */
 export function checkRuleReferences(
   rules: readonly Rule[],
   destinations: Record<string, DestinationRef>,
+  actionsOf: (type: string) => Record<string, z.ZodType>,
   addIssue: (path: (string | number)[], message: string) => void,
 ): void {
   const known = Object.keys(destinations);
@@ -96,7 +99,7 @@ export function checkRuleReferences(
       addIssue([i, "then", "destination"], `no destination "${t.destination}" is configured (known: ${list})`);
       return;
     }
-    const actions = definitionOf(dest.type).actions ?? {};
+    const actions = actionsOf(dest.type);
     const schema = actions[t.action];
     if (!schema) {
       const offered = Object.keys(actions).join(", ") || "none";

@@ -1,5 +1,5 @@
 /** Contract of the GA4 Measurement Protocol adapter (shared/reference/destinations.md §1). */
-import { DENIED, leadEvent, minimalEvent, purchaseEvent } from "./fixture.ts";
+import { DENIED, leadEvent, minimalEvent, purchaseEvent, UA } from "./fixture.ts";
 import type { ContractModule } from "./types.ts";
 
 const SECRET = "ga4_secret_0123456789";
@@ -44,6 +44,13 @@ const LEAD = {
   timestamp_micros: 1780315200000000,
   params: { value: 500, currency: "USD", session_id: "1780315000", engagement_time_msec: 100, ...PAGE, lead_id: "lead_2001", score: 91, company: "Acme" },
 };
+
+/** A gtag.js purchase hit as it arrived (shared parameters with its body line laid over them). */
+const HIT =
+  "v=2&tid=G-ABC123XYZ9&gtm=45je4a20v9&_p=1780315100000&gcs=G111&gcd=13t3t3t3t5&cid=1197596843.1673515099&sid=1780315000&sct=3&seg=1&_s=3" +
+  "&dl=https%3A%2F%2Fshop.example.com%2Fcheckout%2Fcomplete&dt=Order+complete&cu=USD&en=purchase&ep.transaction_id=ord_1001&epn.value=129.99" +
+  "&pr1=idsku_1%7EnmTrail+shoe%7Epr129.99%7Eqt1&_et=1200";
+const COLLECT = { transport: "collect", api_secret: undefined };
 
 export const ga4Contract: ContractModule = {
   type: "ga4",
@@ -182,6 +189,42 @@ export const ga4Contract: ContractModule = {
       events: [purchaseEvent(GA)],
       responses: [{ status: 503, body: "unavailable" }],
       expect: { requests: [{ method: "POST", url: URL }], outcomes: { evt_purchase_0001: "retry" } },
+    },
+    {
+      name: "transport collect: forwards a gtag hit to /g/collect as sent, with the visitor's IP and User-Agent",
+      settings: COLLECT,
+      events: [purchaseEvent({ ga4_hit: { params: HIT } })],
+      expect: {
+        requests: [
+          {
+            method: "POST",
+            url: `https://www.google-analytics.com/g/collect?${HIT}&_uip=203.0.113.10`,
+            headers: { "content-type": "text/plain;charset=UTF-8", "user-agent": UA, "accept-language": "en-US" },
+            body: "",
+          },
+        ],
+      },
+    },
+    {
+      name: "transport collect: a hit for another stream is skipped; a non-hit event without api_secret is skipped",
+      settings: COLLECT,
+      events: [
+        purchaseEvent({ ga4_hit: { params: HIT.replace("G-ABC123XYZ9", "G-OTHER00000") } }),
+        leadEvent(),
+      ],
+      expect: {
+        requests: [],
+        skipped: [
+          { event_id: "evt_purchase_0001", reason: "a hit for G-OTHER00000" },
+          { event_id: "evt_lead_0001", reason: "no api_secret" },
+        ],
+      },
+    },
+    {
+      name: "transport collect: other events still take the Measurement Protocol when api_secret is set",
+      settings: { transport: "collect" },
+      events: [purchaseEvent(GA)],
+      expect: { requests: [{ method: "POST", url: URL }] },
     },
   ],
 };

@@ -40,12 +40,13 @@ export interface WorkerUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startWorker(): Promise<WorkerUnderTest> {
+/** `extraArgs` go to `wrangler dev` as well (e.g. `--var TAGWIRE_CONFIG:<json>` for a test's own config). */
+export async function startWorker(extraArgs: readonly string[] = []): Promise<WorkerUnderTest> {
   const [port, inspector] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), "tagwire-e2e-state-"));
   const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
   const args = ["dev", "--env", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector)];
-  args.push("--persist-to", state, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn");
+  args.push("--persist-to", state, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn", ...extraArgs);
   // process.execPath: the Node running vitest (22), not whatever `node` is first on PATH.
   const child: ChildProcess = spawn(process.execPath, [wrangler, ...args], {
     cwd: root,

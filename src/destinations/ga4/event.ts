@@ -38,6 +38,9 @@ export function nameProblem(name: string): string | undefined {
  * one GA4 user across events.
  */
 export async function clientIdOf(e: CanonicalEvent): Promise<string | undefined> {
+  // A gtag hit names its own client (and the Measurement Protocol must join that GA4 user, not a derived one).
+  const cid = hitParam(e, "cid");
+  if (cid && /^\d+\.\d+$/.test(cid)) return cid;
   const ga = e.context.cookies._ga?.split(".");
   if (ga && ga.length >= 4 && /^\d+$/.test(ga[ga.length - 2]!) && /^\d+$/.test(ga[ga.length - 1]!)) {
     return `${ga[ga.length - 2]}.${ga[ga.length - 1]}`;
@@ -46,6 +49,10 @@ export async function clientIdOf(e: CanonicalEvent): Promise<string | undefined>
   if (!seed) return undefined;
   const h = await sha256Hex(`tagwire-ga4:${seed}`);
   return `${parseInt(h.slice(0, 8), 16)}.${parseInt(h.slice(8, 16), 16) % 2_000_000_000}`;
+}
+
+function hitParam(e: CanonicalEvent, key: string): string | null {
+  return e.ga4_hit ? new URLSearchParams(e.ga4_hit.params).get(key) : null;
 }
 
 function scalar(v: unknown): string | number | boolean | undefined {
@@ -73,7 +80,8 @@ export function eventParams(e: CanonicalEvent, vendorName: string, engagementMs:
     return item;
   });
   if (items.length) put("items", items);
-  if (e.session_id && /^\d+$/.test(e.session_id)) put("session_id", e.session_id);
+  const session = hitParam(e, "sid") ?? e.session_id;
+  if (session && /^\d+$/.test(session)) put("session_id", session);
   put("engagement_time_msec", engagementMs);
   put("page_location", e.page.url ? e.page.url.slice(0, 1000) : undefined);
   put("page_referrer", e.page.referrer ? e.page.referrer.slice(0, 420) : undefined);

@@ -4,12 +4,16 @@
  * user_data go in one request (GA4 applies those to every event of a request), at most 25 and under 130 kB.
  * Live GA4 answers 2xx even for malformed payloads: mode = "test" sends to /debug/mp/collect instead, where
  * validation messages become dead letters that say what is wrong.
+ * transport = "collect": events that came from gtag.js / GTM (`ga4_hit`) go to GA4's own /g/collect as the
+ * browser sent them, keeping GA4's session attribution (see ./collect.ts); other events still take the
+ * Measurement Protocol when an api_secret is configured.
  */
 import { z } from "zod";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { classifyResponse } from "../../delivery/classify.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
 import type { BuildContext, BuildResult, BuiltRequest, DestinationDefinition, Outcome, Skip, VendorResponse } from "../types.ts";
+import { collectRequest } from "./collect.ts";
 import { clientIdOf, eventParams, nameProblem, userData } from "./event.ts";
 
 /** The Measurement Protocol has no version in its path; this names the API the adapter is written against. */
@@ -34,7 +38,13 @@ const DEFAULT_NAMES: Readonly<Record<string, string>> = {
 
 export const Ga4Settings = z.object({
   measurement_id: z.string().regex(/^G-[A-Z0-9]{4,16}$/, "a web stream measurement id such as G-ABC123XYZ9"),
-  api_secret: secretNameSetting("the Measurement Protocol API secret (Admin → Data streams → Measurement Protocol)"),
+  api_secret: secretNameSetting("the Measurement Protocol API secret (Admin → Data streams → Measurement Protocol)")
+    .optional()
+    .describe("Name of the Worker secret holding the Measurement Protocol API secret; required unless transport = \"collect\""),
+  transport: z
+    .enum(["mp", "collect"])
+    .default("mp")
+    .describe("collect: gtag.js / GTM hits go to /g/collect as sent (sessions intact); mp: everything as Measurement Protocol events"),
   region: z.enum(["global", "eu"]).default("global").describe("eu sends to region1.google-analytics.com"),
   engagement_time_msec: z.int().positive().default(100).describe("Sent with each event so it counts in sessions"),
 });
@@ -51,7 +61,24 @@ async function build(events: readonly CanonicalEvent[], ctx: BuildContext<Ga4Set
   const s = ctx.settings;
   const skipped: Skip[] = [];
   const groups = new Map<string, Group>();
+  const host = baseUrl(ctx.endpoint, HOSTS[s.region]);
+  const requests: BuiltRequest[] = [];
   for (const e of events) {
+    if (s.transport === "collect" && e.ga4_hit) {
+      const hit = new URLSearchParams(e.ga4_hit.params);
+      const tid = hit.get("tid");
+      if (tid !== s.measurement_id) skipped.push({ event_id: e.event_id, reason: `a hit for ${tid}, not ${s.measurement_id}` });
+      else requests.push(collectRequest(host, hit, e, ctx.mode));
+      continue;
+    }
+    if (e.ga4_only) {
+      skipped.push({ event_id: e.event_id, reason: "a gtag hit outside the tracking plan goes only to transport = \"collect\"" });
+      continue;
+    }
+    if (!s.api_secret) {
+      skipped.push({ event_id: e.event_id, reason: "not a gtag hit, and no api_secret for the Measurement Protocol" });
+      continue;
+    }
     const name = ctx.eventName(e) ?? e.name;
     const problem = nameProblem(name);
     if (problem) {
@@ -80,10 +107,8 @@ async function build(events: readonly CanonicalEvent[], ctx: BuildContext<Ga4Set
     groups.set(key, g);
   }
 
-  const host = baseUrl(ctx.endpoint, HOSTS[s.region]);
   const path = ctx.mode === "test" ? "debug/mp/collect" : GA4_API;
   const url = `${host}/${path}?measurement_id=${encodeURIComponent(s.measurement_id)}&api_secret=${encodeURIComponent(ctx.secrets.api_secret ?? "")}`;
-  const requests: BuiltRequest[] = [];
   const flush = (g: Group, chunk: Group["events"]) => {
     if (!chunk.length) return;
     const body: Record<string, unknown> = { ...g.envelope, events: chunk.map((c) => c.json) };
@@ -134,6 +159,10 @@ export const ga4: DestinationDefinition<Ga4Settings> = {
   adNetwork: false,
   settings: Ga4Settings,
   secretKeys: ["api_secret"],
+  checkSettings: (d) =>
+    d.transport !== "collect" && !d.api_secret
+      ? [{ path: "api_secret", message: 'required (the Measurement Protocol needs it) unless transport = "collect"' }]
+      : [],
   maxBatch: 500,
   freshnessHours: 72,
   // Canonical names map to GA4's recommended events where one fits; others keep their (valid) name.
