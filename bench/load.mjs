@@ -8,7 +8,8 @@
  * "rate" starts requests on a fixed schedule (open loop) whatever the answers do, and times each one from its
  * scheduled start, so a stall shows in the latency instead of slowing the load down.
  * Loopback only. Answers ok, failed, statuses, seconds, rps, p50/p99/max latency in ms, and in "rate" mode the
- * generator's own p99 start lag (how late it sent requests: a busy machine delays the sender too).
+ * generator's own p99 start lag (how late it sent requests: a busy machine delays the sender too) and the rate
+ * of answers within the schedule's window (below the offered rate, the server or the sender fell behind).
  */
 import { Agent, request } from "node:http";
 import { pathToFileURL } from "node:url";
@@ -71,13 +72,18 @@ export async function runLoad(spec) {
   const latencies = [];
   // How late the generator itself started requests (open loop): when this is large, so is every latency.
   const lags = [];
+  let inTime = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
 
   /** Sends one request; resolves when its answer has been read. `since` is when it should have started. */
   function once(since) {
     return new Promise((resolve) => {
       const data = body(spec.kind);
       const done = (status) => {
-        latencies.push(performance.now() - since);
+        const now = performance.now();
+        if (now <= deadline) inTime++;
+        latencies.push(now - since);
         if (status) statuses[status] = (statuses[status] ?? 0) + 1;
         if (status && status < 300) ok++;
         else failed++;
@@ -110,8 +116,6 @@ export async function runLoad(spec) {
     });
   }
 
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
   if (spec.mode === "rate") {
     const interval = 1000 / Number(spec.rate);
     const inFlight = new Set();
@@ -139,7 +143,7 @@ export async function runLoad(spec) {
   const pct = (xs, p) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
-  return { ok, failed, statuses, seconds, rps: ok / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, lagP99: pct(lags, 99) };
+  return { ok, failed, statuses, seconds, rps: ok / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, lagP99: pct(lags, 99), answeredRate: inTime / SECONDS };
 }
 
 const main = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -264,6 +264,7 @@ async function fixedRate(server) {
     p99: r.p99,
     max: r.max,
     lagP99: r.lagP99,
+    answeredRate: r.answeredRate,
     accepted: t.accepted,
     delivered,
     failed: t.failed,
@@ -380,9 +381,16 @@ const machine =
   `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load0.toFixed(1)} before → ${loadavg()[0].toFixed(1)} after` +
   (Number.isFinite(stalled) ? `, some task waiting for a CPU ${f(stalled * 100)} % of the run` : "");
 const capacity = (r) => 1000 / r.cpuMsPerEvent;
+/** Says when the open loop did not hold its rate: answers fell behind the schedule, or the sender itself ran late. */
+const behind = (r) => {
+  const notes = [];
+  if (r.answeredRate < 0.9 * r.rate) notes.push(`only ${f(r.answeredRate)}/s answered in time`);
+  if (r.lagP99 > 5) notes.push(`sender ${f(r.lagP99)} ms late at p99`);
+  return notes.length ? ` (${notes.join("; ")})` : "";
+};
 const row = (name, r) =>
   r
-    ? `| ${name} | ${f(r.rps)} (${r.rounds.map((x) => f(x)).join(", ")}) | ${f(r.cpuMsPerEvent, 3)} | ${f(capacity(r))} | ${f(r.p50, 1)} / ${f(r.p99, 1)} @ ${r.rate}/s${r.lagP99 > 5 ? ` (sender ${f(r.lagP99)} ms late at p99)` : ""} | ${r.accepted} | ${r.delivered ?? "–"} | ${r.failed} |`
+    ? `| ${name} | ${f(r.rps)} (${r.rounds.map((x) => f(x)).join(", ")}) | ${f(r.cpuMsPerEvent, 3)} | ${f(capacity(r))} | ${f(r.p50, 1)} / ${f(r.p99, 1)} @ ${r.rate}/s${behind(r)} | ${r.accepted} | ${r.delivered ?? "–"} | ${r.failed} |`
     : `| ${name} | not run | | | | | | |`;
 const lines = [
   `Tagwire benchmark — ${new Date().toISOString()} — ${machine}`,
