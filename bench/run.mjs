@@ -12,7 +12,8 @@
  *   2. A counting run: the same bundle behind a counting entry (bench/counting.mjs) reports Durable Object
  *      calls, queue operations and SQLite rows per event, for purchases and for page views.
  *   3. Pipeline CPU per event inside workerd (bench/micro-worker.ts) and the SDK's size.
- * Options: --seconds 8 (saturation) --rate-seconds 5 --concurrency 16 --outage (adds bench/outage.mjs).
+ * Options: --seconds 8 (saturation) --rate-seconds 5 --concurrency 16 --merge-seconds 1 (Tagwire's
+ * dedupe.merge_seconds; 0 sends conversions at once) --outage (adds bench/outage.mjs).
  * Every loop is bounded; the whole run takes 1.5–2.5 minutes on 2 cores (more on the first run, which installs
  * WebCM into bench/webcm).
  */
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "8" },
     "rate-seconds": { type: "string", default: "5" },
     concurrency: { type: "string", default: "16" },
+    "merge-seconds": { type: "string", default: "1" },
     outage: { type: "boolean", default: false },
   },
 });
@@ -96,7 +98,7 @@ const HOOK = "/hook";
 const GA4 = "/ga4/collect";
 // Conversions wait `dedupe.merge_seconds` (default 30 s) for other copies before they go out. The bench keeps
 // that path (held, then released by a queue message) but waits 1 s, so a run drains in seconds, not minutes.
-const MERGE_SECONDS = 1;
+const MERGE_SECONDS = Number(values["merge-seconds"]);
 const benchConfig = {
   version: "bench",
   dedupe: { merge_seconds: MERGE_SECONDS },
