@@ -16,6 +16,7 @@ export default defineConfig({
                 TEST_WEBHOOK_SECRET: "whsec_test_0123456789",
                 TEST_S2S_SECRET: "s2s_test_secret_0123456789",
                 TAGWIRE_ADMIN_TOKEN: "admin_test_token_0123456789",
+                TAGWIRE_DEAD_LETTER_KEY: "dlk_test_0123456789abcdef0123456789abcdef",
                 DOUBLE_BASE: `http://127.0.0.1:${inject("doublePort")}`,
               },
             },
@@ -25,7 +26,7 @@ export default defineConfig({
           name: "workers",
           globalSetup: ["./test/support/globalSetup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/**/*.node.test.ts", "**/node_modules/**"],
+          exclude: ["test/e2e/**", "test/**/*.node.test.ts", "test/scripts/**", "**/node_modules/**"],
         },
       },
       {
@@ -37,6 +38,10 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
+      },
+      {
+        // In Node, offline: the command-line tools (doctor, prefix, snippet, config:diff) with injected inputs.
+        test: { name: "scripts", environment: "node", include: ["test/scripts/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
         // In Node: the SDK build checks, and a real browser against the Worker under `wrangler dev`.

@@ -12,6 +12,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(`npm run bench:outage -- [--events 500] [--down-seconds 10] [--timeout-seconds 120]
+
+Sends events through the Worker under wrangler dev while the destination answers 503, then recovers, and
+reports how many were delivered once, duplicated and dead-lettered.`);
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     events: { type: "string", default: "500" },

@@ -30,6 +30,13 @@ import { startDouble } from "./double.mjs";
 import { startWebCM } from "./webcm.mjs";
 import { cpuSeconds, startWorker } from "./workerd.mjs";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(`npm run bench -- [--seconds 8] [--concurrency 16] [--outage]
+
+Measures Tagwire on workerd beside an empty Worker (throughput, CPU per request, pipeline CPU per event) and
+the SDK's size; --outage also runs the outage scenario (npm run bench:outage). Loopback only.`);
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "8" },

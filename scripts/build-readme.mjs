@@ -1,46 +1,95 @@
 #!/usr/bin/env node
-/** npm run readme: assembles README.md from docs/*.md (the per-area sources), headings one level down. */
+/**
+ * npm run readme: writes README.md, the short landing page: docs/_head.md (what it is, quick start, go live,
+ * where to look when conversions are missing) followed by a table of contents into docs/, one line per page
+ * (its title and the first sentence under it). The reference itself stays in docs/, one page per area and per
+ * destination, so the README stays readable in a few minutes.
+ */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(`npm run readme
+
+Writes README.md from docs/_head.md and a table of contents of docs/*.md (title and first sentence of each
+page), setting up: go live, areas, destinations, operating. Fails when the result is longer than ${250} lines.`);
+  process.exit(0);
+}
+
+export const MAX_LINES = 250;
 const root = fileURLToPath(new URL("..", import.meta.url));
-const read = (f) => readFileSync(`${root}docs/${f}`, "utf8").trim();
-const AREAS = ["foundation.md", "sdk.md", "s2s.md", "delivery.md", "operating.md", "normalization.md", "routing-rules.md"];
-const DESTINATIONS = [
-  "destinations-meta.md", "destinations-google-ads.md", "destinations-tiktok.md", "destinations-linkedin.md",
-  "destinations-snapchat.md", "destinations-pinterest.md", "destinations-reddit.md", "destinations-ga4.md",
-  "destinations-analytics.md", "destinations-hubspot.md", "destinations-salesforce.md",
+const read = (f) => readFileSync(`${root}docs/${f}`, "utf8");
+
+/** Sections of the table of contents: pages in this order first; other pages land by their name. */
+const SECTIONS = [
+  ["Going live", ["go-live.md", "naming.md", "doctor.md", "rollouts.md", "scale.md"]],
+  ["How it works", ["foundation.md", "sdk.md", "s2s.md", "delivery.md", "routing-rules.md", "normalization.md", "architecture.md"]],
+  ["Destinations", ["destinations.md", "destinations-meta.md", "destinations-google-ads.md", "destinations-tiktok.md", "destinations-linkedin.md",
+    "destinations-snapchat.md", "destinations-pinterest.md", "destinations-reddit.md", "destinations-ga4.md", "destinations-analytics.md",
+    "destinations-hubspot.md", "destinations-salesforce.md"]],
+  ["Operating", ["operating.md"]],
 ];
 
-/** Moves every Markdown heading outside code fences down by `by` levels. */
-function demote(text, by) {
-  let fence = false;
-  return text
-    .split("\n")
-    .map((line) => {
-      if (line.startsWith("```")) fence = !fence;
-      return !fence && /^#{1,5} /.test(line) ? "#".repeat(by) + line : line;
-    })
-    .join("\n");
+/** Up to the first ".", ":", "!" or "?" that ends a sentence outside code spans and parentheses. */
+function firstSentence(text) {
+  let depth = 0;
+  let code = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "`") code = !code;
+    else if (!code && c === "(") depth++;
+    else if (!code && c === ")") depth = Math.max(0, depth - 1);
+    else if (!code && depth === 0 && ".:!?".includes(c) && (i + 1 === text.length || text[i + 1] === " ")) {
+      return text.slice(0, i) + (c === ":" ? "." : c);
+    }
+  }
+  return text;
 }
 
-const others = readdirSync(`${root}docs`).filter((f) => f.startsWith("destinations-") && !DESTINATIONS.includes(f)).sort();
-const parts = [read("_head.md")];
-for (const f of AREAS) if (existsSync(`${root}docs/${f}`)) parts.push(demote(read(f), 1));
-parts.push(
-  "## Destinations\n\nEvery destination is a block under `[destinations.<id>]` of `tagwire.config.toml` with its `type`, the common keys " +
-    "(`mode = \"live\" | \"dry_run\" | \"test\"`, `endpoint` to override the vendor host for regional hosts and test doubles, `purpose`, " +
-    "`ip = \"keep\" | \"truncate\" | \"drop\"`, an `events` name map, `only_events`, `freshness_hours`, `forward_bots`) and its own " +
-    "settings below. Secrets are always named, never inlined. Each destination's exact outbound requests are pinned by contract " +
-    "cases in `test/contracts/`.",
-);
-for (const f of [...DESTINATIONS, ...others]) if (existsSync(`${root}docs/${f}`)) parts.push(demote(read(f), 2));
-if (existsSync(`${root}BENCHMARKS.md`)) {
-  parts.push(
-    "## Benchmarks\n\n`npm run bench` runs the Worker on workerd itself (Miniflare), beside an empty Worker, and prints throughput, " +
-      "CPU per request and the ratio, the pipeline's CPU per event measured inside workerd, and the SDK's size. The figures, the " +
-      "machine and how they compare with the targets are in [BENCHMARKS.md](BENCHMARKS.md).",
-  );
+/** A page's title (its first heading) and the first sentence of its first paragraph. */
+function summary(file) {
+  const lines = read(file).split("\n");
+  const title = (lines.find((l) => l.startsWith("# ")) ?? file).replace(/^# /, "").trim();
+  let para = "";
+  let fence = false;
+  for (const l of lines.slice(lines.findIndex((x) => x.startsWith("# ")) + 1)) {
+    if (l.startsWith("```")) fence = !fence;
+    if (fence || l.startsWith("#") || l.startsWith("|") || l.startsWith(">")) {
+      if (para) break;
+      continue;
+    }
+    if (!l.trim()) {
+      if (para) break;
+      continue;
+    }
+    para += `${para ? " " : ""}${l.trim()}`;
+  }
+  return { title, sentence: firstSentence(para.replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")) };
 }
-writeFileSync(`${root}README.md`, `${parts.join("\n\n").trimEnd()}\n`);
-console.log(`README.md assembled from ${parts.length - 1} sections`);
+
+const pages = readdirSync(`${root}docs`).filter((f) => f.endsWith(".md") && !f.startsWith("_"));
+const placed = new Set(SECTIONS.flatMap(([, fs]) => fs));
+const extra = pages.filter((f) => !placed.has(f)).sort();
+const toc = ["## Documentation", ""];
+for (const [name, files] of SECTIONS) {
+  // A page no section lists: a destination's under Destinations, anything else under Operating.
+  const strays = extra.filter((f) => (name === "Destinations" && f.startsWith("destinations-")) || (name === "Operating" && !f.startsWith("destinations-")));
+  const here = [...files.filter((f) => pages.includes(f)), ...strays];
+  if (here.length === 0) continue;
+  toc.push(`**${name}**`, "");
+  for (const f of here) {
+    const { title, sentence } = summary(f);
+    toc.push(`- [${title}](docs/${f}): ${sentence}`);
+  }
+  toc.push("");
+}
+if (existsSync(`${root}BENCHMARKS.md`)) toc.push("Benchmarks: [BENCHMARKS.md](BENCHMARKS.md) (`npm run bench`).", "");
+
+const readme = `${read("_head.md").trim()}\n\n${toc.join("\n").trimEnd()}\n`;
+const count = readme.split("\n").length;
+writeFileSync(`${root}README.md`, readme);
+if (count > MAX_LINES) {
+  console.error(`README.md is ${count} lines (limit ${MAX_LINES}): move detail from docs/_head.md into a page of docs/`);
+  process.exit(1);
+}
+console.log(`README.md written: ${count} lines, ${pages.length} pages in docs/`);

@@ -12,6 +12,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 export const GENERATED_PATH = `${root}src/sdk/generated.ts`;
 /** The placeholder the snippet carries where the script URL goes. */
 export const SNIPPET_SRC_PLACEHOLDER = "__TAGWIRE_SRC__";
+/** Placeholders for the configured global name and events route, replaced when the Worker serves (src/sdk/served.ts). */
+const NAMES = { TAGWIRE_GLOBAL: JSON.stringify("__TW_GLOBAL__"), TAGWIRE_EVENTS: JSON.stringify("__TW_EVENTS__") };
 
 async function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
   const out = await build({
@@ -20,7 +22,7 @@ async function bundle(entry: string, define: Record<string, string> = {}): Promi
     minify: true,
     format: "iife",
     target: "es2019",
-    define,
+    define: { ...NAMES, ...define },
     write: false,
     legalComments: "none",
     logLevel: "silent",
@@ -43,6 +45,12 @@ export const SNIPPET_JS = ${JSON.stringify(snippet)};
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { cli } = await import("./cli.ts");
+  cli("build:sdk", `
+npm run build:sdk
+
+Builds the browser SDK and the <head> snippet from src/sdk/browser/ into src/sdk/generated.ts (committed; a
+test fails when it is stale). Run it after changing anything under src/sdk/browser/.`, {});
   const { module, js } = await buildSdk();
   writeFileSync(GENERATED_PATH, module);
   console.log(`wrote src/sdk/generated.ts (${js.length} bytes)`);

@@ -1,16 +1,53 @@
 /** npm run config:check [-- --env dev | --file path.toml]: validates an environment's config and prints readable errors. */
+import { checkConfig, keyTypos, type Finding } from "../src/config/checks.ts";
 import { formatProblems, parseConfig } from "../src/config/load.ts";
+import { cli } from "./cli.ts";
 import { readConfigSource } from "./config-file.ts";
+import { deployedSecretNames, localSecretNames } from "./secrets.ts";
 
-const { raw, where } = readConfigSource(process.argv.slice(2));
+const USAGE = `
+npm run config:check [-- --env NAME | --file PATH] [--secrets local|deployed|skip]
+
+Validates the Tagwire config and prints readable problems (exit code 1 when there is an error). Beyond the
+schema it checks that every secret the config names exists, that cookies.domain covers allowed_origins, and
+(production) that no example.com placeholder is left; an unknown key gets the closest known one.
+  --env NAME       the config wrangler.toml's [env.NAME] runs with: its TAGWIRE_CONFIG var when set, else the
+                   config file its entry bundles (default: the top level, production: tagwire.config.toml)
+  --file PATH      a config file (TOML or JSON)
+  --config PATH    another wrangler.toml
+  --secrets FROM   where secret names come from: local (.dev.vars), deployed (wrangler secret list, needs
+                   wrangler login) or skip. Default: local for --env dev, deployed otherwise.`;
+
+const { values } = cli("config:check", USAGE, {
+  env: { type: "string" },
+  file: { type: "string" },
+  config: { type: "string" },
+  secrets: { type: "string" },
+});
+const { raw, where } = readConfigSource(process.argv.slice(2).filter((a, i, all) => a !== "--secrets" && all[i - 1] !== "--secrets"));
+const show = (f: Finding) => `  ${f.level === "error" ? "✗" : "!"} ${f.path}: ${f.message}`;
 const loaded = parseConfig(raw, where);
 if (!loaded.ok) {
   console.error(`✗ ${where} is invalid (${loaded.problems.length} problem(s)):\n${formatProblems(loaded.problems)}`);
+  const typos = keyTypos(raw);
+  if (typos.length) console.error(typos.map(show).join("\n"));
   process.exit(1);
 }
 const c = loaded.config;
-console.log(`✓ ${where} is valid (version ${c.version})`);
+const production = values.env === undefined ? values.file === undefined : values.env === "production";
+const from = values.secrets ?? (values.env === "dev" ? "local" : "deployed");
+const secrets =
+  from === "skip" ? ({ names: null, why: "--secrets skip" } as const)
+  : from === "local" ? localSecretNames(process.cwd(), values.env)
+  : await deployedSecretNames(values.env);
+const findings = checkConfig(c, { secrets: secrets.names, production, raw });
+const errors = findings.filter((f) => f.level === "error");
+
+console.log(`${errors.length ? "✗" : "✓"} ${where} ${errors.length ? `has ${errors.length} error(s)` : "is valid"} (version ${c.version})`);
 console.log(`  prefix ${c.prefix || "(root)"}; ${Object.keys(c.plan.events).length} event(s) in the plan; unknown events: ${c.plan.unknown_events}`);
 for (const [id, d] of Object.entries(c.destinations)) {
   console.log(`  destination ${id}: ${d.type}, ${d.enabled ? d.mode : "disabled"}`);
 }
+console.log(secrets.names ? `  secrets checked against ${secrets.from}` : `  secrets not checked: ${secrets.why}`);
+if (findings.length) console.log(findings.map(show).join("\n"));
+process.exit(errors.length ? 1 : 0);

@@ -5,22 +5,28 @@
  * The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable (never a flag: flags end up in
  * shell history). --list only shows what would be replayed. Replays keep each event's original event_id.
  */
-import { parseArgs } from "node:util";
+import { cli, die } from "./cli.ts";
 
-const { values } = parseArgs({
-  options: {
-    destination: { type: "string" },
-    since: { type: "string" },
-    url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
-    limit: { type: "string" },
-    list: { type: "boolean", default: false },
-  },
+const USAGE = `
+npm run replay -- --destination NAME --since DATE [--url URL] [--limit N] [--list]
+
+Replays dead letters (deliveries that failed for good) to one destination, keeping each event's event_id.
+  --destination NAME  the destination id in the config (required)
+  --since DATE        only dead letters from this time on, ISO 8601 (required)
+  --url URL           the Worker with its prefix (default: $TAGWIRE_URL or http://127.0.0.1:8787/k7q)
+  --limit N           at most N dead letters
+  --list              only list what would be replayed
+The admin token comes from TAGWIRE_ADMIN_TOKEN in the environment (never a flag: flags land in shell history).`;
+
+const { values } = cli("replay", USAGE, {
+  destination: { type: "string" },
+  since: { type: "string" },
+  url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
+  limit: { type: "string" },
+  list: { type: "boolean", default: false },
 });
 
-function fail(msg) {
-  console.error(`replay: ${msg}`);
-  process.exit(2);
-}
+const fail = (msg) => die("replay", msg);
 
 const token = process.env.TAGWIRE_ADMIN_TOKEN;
 if (!token) fail("set TAGWIRE_ADMIN_TOKEN to the Worker's admin token");

@@ -17,6 +17,35 @@ export const SecretName = z
   .regex(/^[A-Z][A-Z0-9_]*$/, "a secret name in UPPER_SNAKE_CASE (set it with `wrangler secret put NAME`)")
   .describe("Name of a Worker secret (wrangler secret put NAME; .dev.vars locally). Never the value itself.");
 
+export const DEAD_LETTER_DEFAULTS = {
+  key_secret: "TAGWIRE_DEAD_LETTER_KEY",
+  retention_days: 30,
+  shards: 8,
+  max_rows_per_shard: 250_000,
+};
+
+export const DeadLetterSettings = z
+  .strictObject({
+    key_secret: SecretName.default(DEAD_LETTER_DEFAULTS.key_secret).describe(
+      "Worker secret dead letters are encrypted with (AES-256-GCM); any long random string (openssl rand -base64 32)",
+    ),
+    previous_key_secret: SecretName.optional().describe("While rotating: the secret of the previous key, still used to read older dead letters"),
+    retention_days: z.number().positive().max(3650).default(DEAD_LETTER_DEFAULTS.retention_days).describe("Dead letters are purged this long after they were stored"),
+    shards: z
+      .int()
+      .min(1)
+      .max(256)
+      .default(DEAD_LETTER_DEFAULTS.shards)
+      .describe("Durable Objects dead letters are spread over (raise it, never lower it: listing reads shards 0..shards-1)"),
+    max_rows_per_shard: z
+      .int()
+      .min(1)
+      .default(DEAD_LETTER_DEFAULTS.max_rows_per_shard)
+      .describe("A full shard spills into the next; when all are full the queue keeps the events (back-pressure)"),
+  })
+  .describe("Where failed deliveries wait for replay: encrypted, sharded, purged after retention_days");
+export type DeadLetterSettings = z.infer<typeof DeadLetterSettings>;
+
 export const PropertyRule = z
   .strictObject({
     type: z.enum(["string", "number", "integer", "boolean", "array", "object"]).describe("JSON type of the property"),
@@ -136,6 +165,8 @@ export const ConsentConfig = z
   })
   .default({ default: { analytics: true, ads: true }, deny_regions: ["EEA", "GB", "CH"], honor_gpc: true });
 
+const cookieName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - (a cookie name)");
+
 export const CookieConfig = z
   .strictObject({
     domain: z
@@ -143,24 +174,73 @@ export const CookieConfig = z
       .regex(/^\.?[a-z0-9.-]+$/i, "a host name such as shop.example.com")
       .optional()
       .describe("Cookie Domain (the registrable domain, so every subdomain shares the id); host-only when absent"),
-    id_name: z.string().default("tw_id"),
-    session_name: z.string().default("tw_sid"),
-    clicks_name: z.string().default("tw_clk"),
+    id_name: cookieName.default("tw_id").describe("Name of the first-party visitor id cookie"),
+    session_name: cookieName.default("tw_sid").describe("Name of the session cookie"),
+    clicks_name: cookieName.default("tw_clk").describe("Name of the stored click ids cookie"),
+    renamed_from: z
+      .strictObject({
+        id_name: z.array(cookieName).optional(),
+        session_name: z.array(cookieName).optional(),
+        clicks_name: z.array(cookieName).optional(),
+      })
+      .default({})
+      .describe("Earlier names of each cookie: still read (and then rewritten under the new name), so a rename resets no visitor"),
     max_age_days: z.number().positive().max(400).default(400),
     session_minutes: z.number().positive().default(30),
   })
-  .default({ id_name: "tw_id", session_name: "tw_sid", clicks_name: "tw_clk", max_age_days: 400, session_minutes: 30 });
+  .default({ id_name: "tw_id", session_name: "tw_sid", clicks_name: "tw_clk", renamed_from: {}, max_age_days: 400, session_minutes: 30 });
+
+const prefixPath = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9_-]+)*$/, "empty, or a path such as /k7q")
+  .refine((p) => blockedPrefixWord(p) === undefined, {
+    error: (iss) => `must not contain "${blockedPrefixWord(String(iss.input))}", a word ad blockers match`,
+  });
+
+const routePath = z.string().regex(/^[A-Za-z0-9_-]+(\.[a-z0-9]+)?$/, "a path segment such as e or p.gif");
+const routeName = routePath
+  .refine((p) => blockedPrefixWord(p) === undefined, {
+    error: (iss) => `must not contain "${blockedPrefixWord(String(iss.input))}", a word ad blockers match`,
+  });
+
+/** Paths under the prefix that are not renamable; a configured route name must not take one. */
+export const FIXED_ROUTES = ["s2s", "health", "demo", "admin", "debug"] as const;
+
+export const RouteNames = z
+  .strictObject({
+    events: routeName.default("e").describe("POST P/<events>: browser events"),
+    pixel: routeName.default("p.gif").describe("GET P/<pixel>: the pixel fallback"),
+    sdk: routeName
+      .refine((n) => /^[A-Za-z0-9_-]+\.js$/.test(n), "a file name ending in .js, such as s.js")
+      .default("s.js")
+      .describe("GET P/<sdk>: the browser SDK (its versioned copy is <name>.<hash>.js)"),
+    renamed_from: z
+      .strictObject({
+        events: z.array(routePath).optional(),
+        pixel: z.array(routePath).optional(),
+        sdk: z.array(routePath).optional(),
+      })
+      .default({})
+      .describe("Earlier route names, still served, so SDK copies cached in browsers keep sending after a rename"),
+  })
+  .default({ events: "e", pixel: "p.gif", sdk: "s.js", renamed_from: {} })
+  .describe("Names of the public routes under the prefix (rename them when a filter list starts matching one)");
+export type RouteNames = z.infer<typeof RouteNames>;
 
 export const Config = z
   .strictObject({
     version: z.string().default("dev").describe("Your config's version, shown by /health"),
-    prefix: z
+    prefix: prefixPath.describe("Path prefix P of every public route (the one snippets are printed with)"),
+    previous_prefixes: z
+      .array(prefixPath)
+      .default([])
+      .describe("Prefixes still served beside `prefix` after a rotation, so pages and cached snippets naming them keep working"),
+    routes: RouteNames,
+    sdk_global: z
       .string()
-      .regex(/^(\/[A-Za-z0-9_-]+)*$/, "empty, or a path such as /k7q")
-      .refine((p) => blockedPrefixWord(p) === undefined, {
-        error: (iss) => `must not contain "${blockedPrefixWord(String(iss.input))}", a word ad blockers match`,
-      })
-      .describe("Path prefix P of every public route"),
+      .regex(/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/, "a JavaScript identifier such as tagwire")
+      .default("tagwire")
+      .describe("Name of the SDK's global object (window.<name>)"),
     allowed_origins: z
       .array(z.string().regex(/^https?:\/\/[^/]+$/, "an origin such as https://shop.example.com"))
       .default([])
@@ -208,12 +288,29 @@ export const Config = z
     admin: z
       .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN") })
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),
+    dead_letters: DeadLetterSettings.default(DEAD_LETTER_DEFAULTS),
     debug: z
       .boolean()
       .default(false)
       .describe("Expose P/debug/* (recent events and recorded dry-run requests). Development only."),
   })
   .superRefine((cfg, ctx) => {
+    const taken = new Map<string, string>(FIXED_ROUTES.map((r) => [r, "a fixed route"]));
+    const { renamed_from, ...current } = cfg.routes;
+    const names: [(string | number)[], string][] = [
+      ...Object.entries(current).map(([key, name]): [(string | number)[], string] => [[key], name]),
+      ...Object.entries(renamed_from).flatMap(([key, old]) => (old ?? []).map((name, i): [(string | number)[], string] => [["renamed_from", key, i], name])),
+    ];
+    for (const [path, name] of names) {
+      const stem = name.split(".")[0]!;
+      const clash = taken.get(name) ?? taken.get(stem);
+      if (clash) ctx.addIssue({ code: "custom", path: ["routes", ...path], message: `"${name}" is already ${clash}` });
+      taken.set(name, `routes.${path.join(".")}`);
+    }
+    const prefixes = [cfg.prefix, ...cfg.previous_prefixes];
+    prefixes.forEach((p, i) => {
+      if (i > 0 && prefixes.indexOf(p) < i) ctx.addIssue({ code: "custom", path: ["previous_prefixes", i - 1], message: `"${p}" is listed twice` });
+    });
     checkRuleReferences(cfg.rules, cfg.destinations, (type) => definitionOf(type).actions ?? {}, (path, message) =>
       ctx.addIssue({ code: "custom", path: ["rules", ...path], message }),
     );

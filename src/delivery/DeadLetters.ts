@@ -1,93 +1,135 @@
 /**
- * The dead-letter store: deliveries that cannot succeed by retrying (the vendor refused the payload or our
- * credentials, or the freshness window ran out), with the vendor's answer, kept for listing and replay.
- * One SQLite-backed object per Worker: dead letters are rare, and one place makes listing exact.
+ * One shard of the dead-letter store: deliveries that cannot succeed by retrying (the vendor refused the
+ * payload or our credentials, or the freshness window ran out), with the vendor's answer, kept for listing and
+ * replay. The payload (event, vendor answer, delivery progress) arrives sealed by the store
+ * (src/delivery/deadLetterStore.ts); this object keeps rows, caps them without ever deleting one early, and
+ * purges rows past their retention with its alarm.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
 
-/** Oldest rows go first beyond this, so a misconfigured destination cannot grow storage without bound. */
-const KEEP = 100_000;
+export { deadLetters, DeadLettersFull, type DeadLetter, type DeadLetterInput, type DeadLetterQuery } from "./deadLetterStore.ts";
 
-export interface DeadLetterInput {
-  destination: string;
-  event: CanonicalEvent;
-  attempts: number;
-  /** Outcome kind that ended delivery: drop, auth, expired (retries outlived freshness) or consumer. */
-  reason: string;
-  status: number;
-  body: string;
-}
+/** Rows stored before retention existed get the default. */
+const LEGACY_RETENTION_MS = 30 * 86_400_000;
+/** Purges run at most this often: a row may outlive its retention by up to this much. */
+const PURGE_EVERY_MS = 3_600_000;
 
-export interface DeadLetter extends DeadLetterInput {
-  id: number;
-  event_id: string;
-  at: string;
-  replayed_at: string | null;
-}
-
-export interface DeadLetterQuery {
-  destination?: string;
-  /** Epoch ms: only dead letters recorded at or after this. */
-  since?: number;
-  /** Include entries already replayed (listing only). */
-  replayed?: boolean;
-  limit?: number;
-}
-
-type Row = {
-  id: number;
+/** A row as the store hands it in: clear columns for listing, the rest in `payload` (sealed, or JSON without a key). */
+export interface NewRow {
   at: number;
+  expires_at: number;
   destination: string;
   event_id: string;
   reason: string;
   status: number;
-  body: string;
   attempts: number;
-  event: string;
-  replayed_at: number | null;
-};
+  payload: string;
+}
 
-export class DeadLetters extends DurableObject {
+/** A row as stored; `payload` is null on rows written before payloads existed (their event and body are clear). */
+export interface StoredRow extends NewRow {
+  id: number;
+  replayed_at: number | null;
+  payload: string;
+  legacy_event: string;
+  legacy_body: string;
+}
+
+export interface ShardQuery {
+  destination?: string;
+  since?: number;
+  withReplayed: boolean;
+  limit: number;
+}
+
+type Row = Omit<StoredRow, "legacy_event" | "legacy_body" | "payload"> & { payload: string | null; event: string; body: string };
+
+export class DeadLetters extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
+    const sql = ctx.storage.sql;
+    sql.exec(
       `CREATE TABLE IF NOT EXISTS dead (
          id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, destination TEXT NOT NULL,
          event_id TEXT NOT NULL, reason TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
-         attempts INTEGER NOT NULL, event TEXT NOT NULL, replayed_at INTEGER)`,
+         attempts INTEGER NOT NULL, event TEXT NOT NULL, replayed_at INTEGER, payload TEXT, expires_at INTEGER)`,
     );
-    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS dead_dest_at ON dead (destination, at)");
+    // Objects created before encryption and retention: add the columns, give old rows the default retention.
+    for (const col of ["payload TEXT", "expires_at INTEGER"]) {
+      try {
+        sql.exec(`ALTER TABLE dead ADD COLUMN ${col}`);
+      } catch {
+        /* already there */
+      }
+    }
+    sql.exec("CREATE INDEX IF NOT EXISTS dead_dest_at ON dead (destination, at)");
+    sql.exec("CREATE INDEX IF NOT EXISTS dead_expires ON dead (expires_at)");
+    sql.exec("UPDATE dead SET expires_at = at + ? WHERE expires_at IS NULL", LEGACY_RETENTION_MS);
+    sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+    if (sql.exec("SELECT v FROM meta WHERE k = 'rows'").toArray().length === 0) {
+      const n = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dead").one().n;
+      sql.exec("INSERT INTO meta (k, v) VALUES ('rows', ?)", n);
+    }
+    void ctx.blockConcurrencyWhile(() => this.schedulePurge());
   }
 
-  add(entries: DeadLetterInput[], now: number): void {
+  private rows(): number {
+    return this.ctx.storage.sql.exec<{ v: number }>("SELECT v FROM meta WHERE k = 'rows'").one().v;
+  }
+
+  private count(delta: number): void {
+    this.ctx.storage.sql.exec("UPDATE meta SET v = v + ? WHERE k = 'rows'", delta);
+  }
+
+  /** Stores as many of `rows` as fit under `cap` (in order) and returns how many; the caller spills the rest. */
+  async add(rows: NewRow[], cap: number): Promise<number> {
     const sql = this.ctx.storage.sql;
-    for (const e of entries) {
+    const take = rows.slice(0, Math.max(0, cap - this.rows()));
+    for (const r of take) {
       sql.exec(
-        "INSERT INTO dead (at, destination, event_id, reason, status, body, attempts, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        now,
-        e.destination,
-        e.event.event_id,
-        e.reason,
-        e.status,
-        e.body.slice(0, 4_000),
-        e.attempts,
-        JSON.stringify(e.event),
+        `INSERT INTO dead (at, expires_at, destination, event_id, reason, status, body, attempts, event, payload)
+         VALUES (?, ?, ?, ?, ?, ?, '', ?, '', ?)`,
+        r.at,
+        r.expires_at,
+        r.destination,
+        r.event_id,
+        r.reason,
+        r.status,
+        r.attempts,
+        r.payload,
       );
     }
-    sql.exec("DELETE FROM dead WHERE id <= (SELECT id FROM dead ORDER BY id DESC LIMIT 1 OFFSET ?)", KEEP);
+    this.count(take.length);
+    if (take.length) await this.schedulePurge();
+    return take.length;
   }
 
-  list(q: DeadLetterQuery): DeadLetter[] {
-    return this.select(q, q.replayed === true).map(toDeadLetter);
+  /** Oldest first; rows past their retention are never listed, even before the purge removed them. */
+  list(q: ShardQuery, now: number): StoredRow[] {
+    // A row without expiry was written by an earlier version since this object started; the next start dates it.
+    const where: string[] = ["at >= ?", "(expires_at IS NULL OR expires_at > ?)"];
+    const args: (string | number)[] = [q.since ?? 0, now];
+    if (q.destination) {
+      where.push("destination = ?");
+      args.push(q.destination);
+    }
+    if (!q.withReplayed) where.push("replayed_at IS NULL");
+    const limit = Math.max(1, Math.min(1_000, q.limit));
+    return this.ctx.storage.sql
+      .exec<Row>(`SELECT * FROM dead WHERE ${where.join(" AND ")} ORDER BY at, id LIMIT ?`, ...args, limit)
+      .toArray()
+      .map(({ event, body, ...r }) => ({ ...r, payload: r.payload ?? "", legacy_event: r.payload === null ? event : "", legacy_body: r.payload === null ? body : "" }));
   }
 
-  /** Marks matching, not yet replayed dead letters as replayed and returns them for re-enqueueing. */
-  takeForReplay(q: DeadLetterQuery, now: number): DeadLetter[] {
-    const rows = this.select(q, false);
-    for (const r of rows) this.ctx.storage.sql.exec("UPDATE dead SET replayed_at = ? WHERE id = ?", now, r.id);
-    return rows.map((r) => toDeadLetter({ ...r, replayed_at: now }));
+  /** Marks these rows replayed unless already marked (a concurrent replay); returns the ids it marked. */
+  mark(ids: number[], now: number): number[] {
+    const marked: number[] = [];
+    for (const id of ids) {
+      const c = this.ctx.storage.sql.exec("UPDATE dead SET replayed_at = ? WHERE id = ? AND replayed_at IS NULL", now, id);
+      if (c.rowsWritten > 0) marked.push(id);
+    }
+    return marked;
   }
 
   /** Re-enqueueing failed: the entries are dead letters again. */
@@ -95,34 +137,28 @@ export class DeadLetters extends DurableObject {
     for (const id of ids) this.ctx.storage.sql.exec("UPDATE dead SET replayed_at = NULL WHERE id = ?", id);
   }
 
-  private select(q: DeadLetterQuery, withReplayed: boolean): Row[] {
-    const where: string[] = ["at >= ?"];
-    const args: (string | number)[] = [q.since ?? 0];
-    if (q.destination) {
-      where.push("destination = ?");
-      args.push(q.destination);
-    }
-    if (!withReplayed) where.push("replayed_at IS NULL");
-    const limit = Math.max(1, Math.min(1_000, q.limit ?? 100));
-    return this.ctx.storage.sql.exec<Row>(`SELECT * FROM dead WHERE ${where.join(" AND ")} ORDER BY id LIMIT ?`, ...args, limit).toArray();
+  size(): number {
+    return this.rows();
   }
-}
 
-function toDeadLetter(r: Row): DeadLetter {
-  return {
-    id: r.id,
-    at: new Date(r.at).toISOString(),
-    destination: r.destination,
-    event_id: r.event_id,
-    reason: r.reason,
-    status: r.status,
-    body: r.body,
-    attempts: r.attempts,
-    event: JSON.parse(r.event) as CanonicalEvent,
-    replayed_at: r.replayed_at === null ? null : new Date(r.replayed_at).toISOString(),
-  };
-}
+  /** Retention: drops rows whose time is up, then sleeps until the next one's (at most one purge an hour). */
+  override async alarm(): Promise<void> {
+    const gone = this.ctx.storage.sql.exec("DELETE FROM dead WHERE expires_at <= ?", Date.now()).rowsWritten;
+    if (gone) this.count(-gone);
+    const next = this.nextExpiry();
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + PURGE_EVERY_MS));
+  }
 
-export function deadLetters(env: Env) {
-  return env.DEAD_LETTERS.get(env.DEAD_LETTERS.idFromName("dead-letters"));
+  private nextExpiry(): number | null {
+    return this.ctx.storage.sql.exec<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM dead").one().t;
+  }
+
+  /** Makes sure a purge is due by the earliest expiry (give or take an hour of coalescing). */
+  private async schedulePurge(): Promise<void> {
+    const next = this.nextExpiry();
+    if (next === null) return;
+    const at = Math.max(next, Date.now() + 1_000);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at + PURGE_EVERY_MS) await this.ctx.storage.setAlarm(at);
+  }
 }

@@ -15,10 +15,10 @@ import type { Released } from "../dedupe/Deduper.ts";
 import { definitionOf } from "../destinations/registry.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { secretFrom, type Env } from "../env.ts";
-import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage } from "../queue/messages.ts";
+import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage, type StepProgress } from "../queue/messages.ts";
 import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
 import { backoffSeconds } from "./backoff.ts";
-import { deadLetters, type DeadLetterInput } from "./DeadLetters.ts";
+import { deadLetters, DeadLettersFull, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
 
 const HOUR_MS = 3_600_000;
@@ -37,6 +37,8 @@ export interface Unit {
   destinations: string[];
   attempt: number;
   replayed_at?: number;
+  /** Steps earlier attempts completed (retries and replays of one destination). */
+  progress?: StepProgress;
 }
 
 export function enabledDestinations(cfg: Config): string[] {
@@ -64,15 +66,19 @@ interface Settled {
  */
 export function settle(cfg: Config, units: readonly Unit[], results: Map<string, Map<string, EventResult>>, deps: Pick<ConsumeDeps, "now" | "random">): Settled {
   const dead: DeadLetterInput[] = [];
-  const groups = new Map<string, { dest: string; attempt: number; replayed_at: number | undefined; delay: number; events: CanonicalEvent[] }>();
+  const groups = new Map<
+    string,
+    { dest: string; attempt: number; replayed_at: number | undefined; delay: number; events: { event: CanonicalEvent; progress?: StepProgress }[] }
+  >();
   for (const u of units) {
     const attempts = u.attempt + 1;
     for (const d of u.destinations) {
       const r = results.get(d)?.get(u.event.event_id);
       if (!r || r.kind === "ok" || r.kind === "skipped") continue;
       const body = r.detail ?? "";
+      const progress = r.progress;
       if (r.kind === "drop" || r.kind === "auth") {
-        dead.push({ destination: d, event: u.event, attempts, reason: r.kind, status: r.status, body });
+        dead.push({ destination: d, event: u.event, attempts, reason: r.kind, status: r.status, body, ...(progress ? { progress } : {}) });
         continue;
       }
       const key = `${d}\u0000${attempts}\u0000${u.replayed_at ?? ""}`;
@@ -80,33 +86,48 @@ export function settle(cfg: Config, units: readonly Unit[], results: Map<string,
       if (!g) groups.set(key, (g = { dest: d, attempt: attempts, replayed_at: u.replayed_at, delay: backoffSeconds(u.attempt, undefined, deps.random), events: [] }));
       g.delay = Math.max(g.delay, r.retryAfter ?? 0);
       if (deps.now() + g.delay * 1000 > deadlineOf(cfg, d, u)) {
-        dead.push({ destination: d, event: u.event, attempts, reason: "expired", status: r.status, body });
+        dead.push({ destination: d, event: u.event, attempts, reason: "expired", status: r.status, body, ...(progress ? { progress } : {}) });
         continue;
       }
-      g.events.push(u.event);
+      g.events.push(progress ? { event: u.event, progress } : { event: u.event });
     }
   }
   const retries: Outgoing[] = [];
   for (const g of groups.values()) {
     if (g.events.length === 0) continue;
+    // Events one request carried (one webhook Idempotency-Key) stay together, so the retry resends that group.
+    const sorted = [...g.events].sort((a, b) => ((a.progress?.group ?? "") < (b.progress?.group ?? "") ? -1 : 1));
+    const progressOf = new Map(sorted.map((x) => [x.event.event_id, x.progress]));
     const make = (events: CanonicalEvent[]): DeliverMessage => {
       const m: DeliverMessage = { v: 2, kind: "deliver", events, destinations: [g.dest], attempt: g.attempt };
       if (g.replayed_at !== undefined) m.replayed_at = g.replayed_at;
+      const progress: Record<string, StepProgress> = Object.create(null);
+      for (const e of events) {
+        const p = progressOf.get(e.event_id);
+        if (p) progress[e.event_id] = p;
+      }
+      if (Object.keys(progress).length) m.progress = progress;
       return m;
     };
-    for (const body of pack(g.events, make)) retries.push({ body, delaySeconds: g.delay });
+    for (const body of pack(sorted.map((x) => x.event), make)) retries.push({ body, delaySeconds: g.delay });
   }
   return { retries, dead };
 }
 
 async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: ConsumeDeps) {
   const byDest = new Map<string, Map<string, CanonicalEvent>>();
+  const progress = new Map<string, Record<string, StepProgress>>();
   for (const u of units) {
     for (const d of u.destinations) {
       const events = byDest.get(d) ?? new Map<string, CanonicalEvent>();
       // A redelivered copy of the same event in one batch is sent once.
       events.set(u.event.event_id, u.event);
       byDest.set(d, events);
+      if (u.progress) {
+        const p = progress.get(d) ?? Object.create(null);
+        p[u.event.event_id] = u.progress;
+        progress.set(d, p);
+      }
     }
   }
   const recorded: RecordedRequest[] = [];
@@ -122,7 +143,7 @@ async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: C
   const results = new Map<string, Map<string, EventResult>>();
   await Promise.all(
     [...byDest].map(async ([d, events]) => {
-      const rs = await deliver(d, [...events.values()], deliveryDeps);
+      const rs = await deliver(d, [...events.values()], deliveryDeps, progress.get(d));
       results.set(d, new Map(rs.map((r) => [r.event_id, r])));
     }),
   );
@@ -196,6 +217,8 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     for (const event of m.events) {
       const u: Unit = { event, destinations: m.destinations, attempt: m.attempt };
       if (m.replayed_at !== undefined) u.replayed_at = m.replayed_at;
+      const p = m.progress?.[event.event_id];
+      if (p) u.progress = p;
       units.push(u);
     }
   }
@@ -222,9 +245,9 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     batch.ackAll();
   } catch (e) {
     // Follow-ups were not recorded: let the queue redeliver the batch (at-least-once; some destinations may
-    // see an event twice, which their event_id dedupe absorbs).
+    // see an event twice, which their event_id dedupe absorbs). A full dead-letter store is back-pressure.
     console.error("tagwire: could not record delivery follow-ups", e instanceof Error ? e.message : String(e));
-    batch.retryAll();
+    batch.retryAll(e instanceof DeadLettersFull ? { delaySeconds: 600 } : undefined);
   }
 }
 
@@ -249,11 +272,23 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<QueueMessage>, 
     });
     if (m.kind === "release") releases.push({ body: m, id: msg.id });
     else if (m.kind === "ingest") for (const e of m.events) for (const d of all) dead.push(entry(e, d, 0));
-    else for (const e of m.events) for (const d of m.destinations) dead.push(entry(e, d, m.attempt));
+    else
+      for (const e of m.events)
+        for (const d of m.destinations) {
+          const p = m.progress?.[e.event_id];
+          dead.push(p ? { ...entry(e, d, m.attempt), progress: p } : entry(e, d, m.attempt));
+        }
   }
   const taken = await takeReleased(env, releases);
   for (const e of taken) for (const d of all) dead.push({ destination: d, event: e, attempts: 1, reason: "consumer", status: 0, body: "the delivery consumer failed on this held copy repeatedly" });
-  if (dead.length) await deadLetters(env).add(dead, Date.now());
+  try {
+    if (dead.length) await deadLetters(env).add(dead, Date.now());
+  } catch (e) {
+    // Nowhere to keep them yet (a full store): they stay in this queue, which never drops them (max_retries).
+    console.error("tagwire: dead letters not stored, kept in the queue", e instanceof Error ? e.message : String(e));
+    batch.retryAll({ delaySeconds: 600 });
+    return;
+  }
   const counter = new Counter(dayOf(Date.now()));
   for (const d of dead) counter.add(d.event.name, d.destination, "dead_lettered");
   await counter.flush(env.STATS);

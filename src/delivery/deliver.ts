@@ -2,20 +2,40 @@
  * Sends canonical events to one destination: gate each event (consent, bots, mapping), let the adapter build
  * requests, then send them (or record them in dry_run) and classify each answer. The only place that calls
  * fetch for a destination.
+ *
+ * Exactly once where it matters: each request names its step, and the steps an event completed travel with its
+ * retry (`Progress`, see `progressToCarry`), so a retry sends only what failed. A request the vendor refused as a
+ * whole (one bad row in a batch) is split in halves and resent until the bad events are isolated, so they never
+ * take their siblings with them.
  */
 import type { Config, DestinationConfig } from "../config/schema.ts";
 import { eligibility, viewFor } from "../destinations/eligibility.ts";
 import { definitionOf } from "../destinations/registry.ts";
-import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, OutboundRequest, VendorResponse } from "../destinations/types.ts";
+import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, OutboundRequest, Progress, VendorResponse } from "../destinations/types.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { classifyResponse, classifyStatus, networkFailure } from "./classify.ts";
 import { redactHeaders, redactor } from "./redact.ts";
 import { MAX_PACE_WAIT_MS, pacer, type RateLimit } from "./pacing.ts";
 import { actionsFor } from "../rules/route.ts";
 
+export type { Progress } from "../destinations/types.ts";
+
 export type EventResult =
   | { event_id: string; kind: "skipped"; reason: string }
-  | ({ event_id: string } & Outcome);
+  | ({ event_id: string; progress?: Progress } & Outcome);
+
+/** What earlier attempts achieved, per event_id (from `progressToCarry` of those attempts). */
+export type ProgressByEvent = Readonly<Record<string, Progress | undefined>>;
+
+/**
+ * The progress a retry (or a dead letter, and its replay) must carry for these results: event_id → Progress for
+ * every event that is not done yet and has something to remember. Pass it back as `deliver(..., progress)`.
+ */
+export function progressToCarry(results: readonly EventResult[]): Record<string, Progress> {
+  const out: Record<string, Progress> = Object.create(null);
+  for (const r of results) if (r.kind !== "ok" && r.kind !== "skipped" && r.progress) out[r.event_id] = r.progress;
+  return out;
+}
 
 export interface RecordedRequest {
   destination: string;
@@ -125,8 +145,33 @@ function spread(built: BuiltRequest, o: Outcome): EventResult[] {
   });
 }
 
-/** Delivers `events` to destination `destId`; returns one result per event. Never throws. */
-export async function deliver(destId: string, events: readonly CanonicalEvent[], deps: DeliveryDeps): Promise<EventResult[]> {
+/** Requests spent isolating refused rows, per delivery; beyond it the rest is retried later (never dropped). */
+const BISECT_BUDGET = 64;
+const DEFAULT_STEP = "send";
+
+/** What sending one request (and everything that followed from it) came to. */
+interface Sent {
+  results: EventResult[];
+  /** Events for which this request and all its follow-ups succeeded. */
+  ok: Set<string>;
+  /** The vendor refused a request of several events as a whole: worth splitting to find the bad ones. */
+  refusedAsGroup: boolean;
+}
+
+function progressOf(given: ProgressByEvent | undefined, id: string): Progress | undefined {
+  return given && Object.hasOwn(given, id) ? given[id] : undefined;
+}
+
+/**
+ * Delivers `events` to destination `destId`; returns one result per event. Never throws. `progress` is what
+ * earlier attempts of these events achieved here (`progressToCarry`): steps already done are not sent again.
+ */
+export async function deliver(
+  destId: string,
+  events: readonly CanonicalEvent[],
+  deps: DeliveryDeps,
+  progress?: ProgressByEvent,
+): Promise<EventResult[]> {
   const dest = deps.cfg.destinations[destId];
   if (!dest) return events.map((e) => ({ event_id: e.event_id, kind: "skipped", reason: `no destination ${destId}` }));
   const def = definitionOf(dest.type);
@@ -145,13 +190,39 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
   }
   if (ready.length === 0) return results;
 
+  // Steps done per event (earlier attempts, then this one as requests succeed), and the group each was sent in.
+  const done = new Map<string, Set<string>>();
+  const groups = new Map<string, string>();
+  for (const e of ready) {
+    const p = progressOf(progress, e.event_id);
+    if (p?.done?.length) done.set(e.event_id, new Set(p.done));
+    if (p?.group) groups.set(e.event_id, p.group);
+  }
+  const isDone = (id: string, step: string) => done.get(id)?.has(step) === true;
+  const markDone = (id: string, step: string) => {
+    const set = done.get(id) ?? new Set<string>();
+    set.add(step);
+    done.set(id, set);
+  };
+  /** Attaches what a retry must carry to every result that is not final. */
+  const withProgress = (list: EventResult[]): EventResult[] =>
+    list.map((r) => {
+      if (r.kind === "ok" || r.kind === "skipped") return r;
+      const p: Progress = {};
+      const d = done.get(r.event_id);
+      if (d?.size) p.done = [...d].sort();
+      const g = groups.get(r.event_id);
+      if (g) p.group = g;
+      return p.done || p.group ? { ...r, progress: p } : r;
+    });
+
   const secrets = secretsFor(def, dest, deps);
   // A secret the config names but the Worker lacks: nothing can succeed until it is set. Dead-letter (auth) so
   // the events can be replayed once `wrangler secret put` has run, instead of sending unauthenticated requests.
   const unset = def.secretKeys.filter((k) => typeof dest[k] === "string" && secrets[k] === undefined).map((k) => String(dest[k]));
   if (unset.length && dest.mode !== "dry_run") {
     const detail = `secret ${unset.join(", ")} is not set (wrangler secret put ${unset[0]})`;
-    return mergePerEvent(results.concat(ready.map((e) => ({ event_id: e.event_id, kind: "auth" as const, status: 0, detail }))));
+    return withProgress(mergePerEvent(results.concat(ready.map((e) => ({ event_id: e.event_id, kind: "auth" as const, status: 0, detail })))));
   }
   const redact = redactor(secrets);
   const ctx: BuildContext<unknown> = {
@@ -164,16 +235,27 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
     endpoint: dest.endpoint,
     // Conditions see the whole event, as the routing limits in eligibility do; the adapter renders the view.
     actions: (e) => actionsFor(deps.cfg.rules, destId, originals.get(e.event_id) ?? e),
+    progress: (e) => progressOf(progress, e.event_id),
   };
   const needsToken = def.auth !== undefined && (def.auth.needed?.(dest) ?? true);
   if (needsToken && dest.mode !== "dry_run") {
     const token = await accessToken(destId, def, dest, secrets, deps);
-    if (typeof token !== "string") return results.concat(ready.map((e) => ({ event_id: e.event_id, ...token })));
+    if (typeof token !== "string") return withProgress(results.concat(ready.map((e) => ({ event_id: e.event_id, ...token }))));
     ctx.accessToken = token;
   } else if (needsToken) ctx.accessToken = "dry-run-token";
 
   // Sends one built request (or records it in dry_run), then whatever depends on its answer.
-  const sendBuilt = async (b: BuiltRequest): Promise<void> => {
+  const sendBuilt = async (b: BuiltRequest): Promise<Sent> => {
+    const step = b.step ?? DEFAULT_STEP;
+    const out: Sent = { results: [], ok: new Set(), refusedAsGroup: false };
+    if (b.event_ids.every((id) => isDone(id, step))) {
+      // Done in an earlier attempt, with everything that followed from it: never again.
+      for (const id of b.event_ids) {
+        out.results.push({ event_id: id, kind: "ok", status: 0, detail: `${step}: done in an earlier attempt` });
+        out.ok.add(id);
+      }
+      return out;
+    }
     const recorded: RecordedRequest = {
       destination: destId,
       type: dest.type,
@@ -184,40 +266,98 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
       at: new Date(deps.now()).toISOString(),
     };
     if (b.request.body !== undefined) recorded.request.body = redact(b.request.body);
-    if (dest.mode === "dry_run") {
-      deps.record?.(recorded);
-      results.push(...spread(b, { kind: "ok", status: 0, detail: "dry_run" }));
-      // Show what would follow, built from an empty answer (no ids known).
-      for (const f of b.next?.({ status: 0, headers: new Headers(), body: "" }) ?? []) await sendBuilt(f);
-      return;
-    }
-    if (def.rateLimit) {
-      const wait = deps.pace ? await deps.pace(destId, def.rateLimit) : pacer.reserve(destId, def.rateLimit, deps.now());
-      if (wait > MAX_PACE_WAIT_MS) {
-        if (!deps.pace) pacer.release(destId);
-        results.push(...spread(b, { kind: "retry", status: 0, retryAfter: Math.ceil(wait / 1000), detail: "paced: rate limit" }));
-        return;
-      }
-      if (wait > 0) await (deps.sleep ?? sleep)(wait);
-    }
+    if (b.group) for (const id of b.event_ids) groups.set(id, b.group);
     let outcome: Outcome;
     let res: VendorResponse | undefined;
-    try {
-      res = await send(b.request, deps);
-      outcome = def.interpret
-        ? def.interpret(res, b)
-        : classifyResponse(res, deps.now());
-      if (outcome.detail) outcome = { ...outcome, detail: redact(outcome.detail) };
-      recorded.response = { status: res.status, body: redact(res.body.slice(0, DETAIL_MAX)) };
-    } catch (err) {
-      outcome = networkFailure(err);
+    if (dest.mode === "dry_run") {
+      deps.record?.(recorded);
+      outcome = { kind: "ok", status: 0, detail: "dry_run" };
+      // Show what would follow, built from an empty answer (no ids known).
+      res = { status: 0, headers: new Headers(), body: "" };
+    } else {
+      if (def.rateLimit) {
+        const wait = deps.pace ? await deps.pace(destId, def.rateLimit) : pacer.reserve(destId, def.rateLimit, deps.now());
+        if (wait > MAX_PACE_WAIT_MS) {
+          if (!deps.pace) pacer.release(destId);
+          out.results.push(...spread(b, { kind: "retry", status: 0, retryAfter: Math.ceil(wait / 1000), detail: "paced: rate limit" }));
+          return out;
+        }
+        if (wait > 0) await (deps.sleep ?? sleep)(wait);
+      }
+      try {
+        res = await send(b.request, deps);
+        outcome = def.interpret ? def.interpret(res, b) : classifyResponse(res, deps.now());
+        if (outcome.detail) outcome = { ...outcome, detail: redact(outcome.detail) };
+        recorded.response = { status: res.status, body: redact(res.body.slice(0, DETAIL_MAX)) };
+      } catch (err) {
+        outcome = networkFailure(err);
+      }
+      recorded.outcome = outcome.kind;
+      deps.record?.(recorded);
+      // A refused token must not be reused by the next delivery.
+      if (outcome.kind === "auth" && def.auth) tokens.delete(tokenKey(destId, def, dest, secrets));
     }
-    recorded.outcome = outcome.kind;
-    deps.record?.(recorded);
-    results.push(...spread(b, outcome));
-    // A refused token must not be reused by the next delivery.
-    if (outcome.kind === "auth" && def.auth) tokens.delete(tokenKey(destId, def, dest, secrets));
-    if (outcome.kind === "ok" && res && b.next) for (const f of b.next(res)) await sendBuilt(f);
+    const spreadOut = spread(b, outcome);
+    out.results.push(...spreadOut);
+    out.refusedAsGroup = outcome.kind === "drop" && !outcome.perEvent && b.event_ids.length > 1;
+    for (const r of spreadOut) if (r.kind === "ok") out.ok.add(r.event_id);
+    if (outcome.kind === "ok" && res && b.next) {
+      for (const f of b.next(res)) {
+        const fs = await sendBuilt(f);
+        out.results.push(...fs.results);
+        out.refusedAsGroup ||= fs.refusedAsGroup;
+        for (const id of f.event_ids) if (!fs.ok.has(id)) out.ok.delete(id);
+      }
+    }
+    // A step counts as done only with everything that followed from it, so a retry that must redo a follow-up
+    // resends its (idempotent) parent to learn what the follow-up needs.
+    for (const id of out.ok) markDone(id, step);
+    return out;
+  };
+
+  let budget = BISECT_BUDGET;
+  const byId = new Map(ready.map((e) => [e.event_id, e]));
+  // Sends a top-level request; a batch refused as a whole is split in halves, rebuilt and resent.
+  const sendTop = async (b: BuiltRequest): Promise<void> => {
+    const sent = await sendBuilt(b);
+    const pending = b.event_ids.filter((id) => byId.has(id) && !sent.ok.has(id));
+    if (!sent.refusedAsGroup || pending.length < 2) {
+      results.push(...sent.results);
+      return;
+    }
+    // The halves decide the pending events' outcomes; what this attempt did for them is in `done` already.
+    const open = new Set(pending);
+    for (const r of sent.results) if (!open.has(r.event_id)) results.push(r);
+    const refusal = sent.results.find((r) => r.kind === "drop");
+    const step = b.step ?? DEFAULT_STEP;
+    const mid = Math.ceil(pending.length / 2);
+    const from = results.length;
+    for (const half of [pending.slice(0, mid), pending.slice(mid)]) {
+      if (budget <= 0) {
+        // Not isolated yet: try again later rather than dead-letter events that may be fine.
+        const detail = `refused in a batch, not yet isolated; retried: ${refusal?.kind === "drop" ? (refusal.detail ?? "") : ""}`.slice(0, DETAIL_MAX);
+        const status = refusal?.kind === "drop" ? refusal.status : 0;
+        for (const id of half) results.push({ event_id: id, kind: "retry", status, detail });
+        continue;
+      }
+      const evs = half.map((id) => byId.get(id)!);
+      let rebuilt;
+      try {
+        rebuilt = await def.build(evs, ctx);
+      } catch (err) {
+        const detail = `build failed: ${err instanceof Error ? err.message : String(err)}`;
+        for (const e of evs) results.push({ event_id: e.event_id, kind: "retry", status: 0, detail });
+        continue;
+      }
+      for (const s of rebuilt.skipped) results.push({ event_id: s.event_id, kind: "skipped", reason: s.reason });
+      for (const r of rebuilt.requests.filter((r) => (r.step ?? DEFAULT_STEP) === step)) {
+        budget--;
+        await sendTop(r);
+      }
+    }
+    // An event the rebuilt halves did not carry must not pass for done.
+    const decided = new Set(results.slice(from).map((r) => r.event_id));
+    for (const id of pending) if (!decided.has(id)) results.push({ event_id: id, kind: "retry", status: 0, detail: `${step}: not resent while isolating a refused row` });
   };
 
   for (let i = 0; i < ready.length; i += def.maxBatch) {
@@ -232,7 +372,7 @@ export async function deliver(destId: string, events: readonly CanonicalEvent[],
       continue;
     }
     for (const s of built.skipped) results.push({ event_id: s.event_id, kind: "skipped", reason: s.reason });
-    for (const b of built.requests) await sendBuilt(b);
+    for (const b of built.requests) await sendTop(b);
   }
-  return mergePerEvent(results);
+  return withProgress(mergePerEvent(results));
 }

@@ -26,6 +26,17 @@ export interface BuiltRequest {
   request: OutboundRequest;
   event_ids: string[];
   /**
+   * Which part of each event's delivery this request is ("contact", "task:hot_lead", "event"; default "send").
+   * Stable across retries: delivery remembers the steps that succeeded per event and skips them on a retry, so a
+   * non-idempotent write (a task, a form post) is not repeated because a later step failed.
+   */
+  step?: string;
+  /**
+   * The Idempotency-Key this request was sent with, when it has one: carried into retries (`Progress.group`) so
+   * the adapter can resend the same events together under the same key.
+   */
+  group?: string;
+  /**
    * Requests that depend on this one's answer (a HubSpot task associated with the contact id the upsert
    * returned). Pure; delivery calls it only after a 2xx and sends what it returns.
    */
@@ -58,6 +69,19 @@ export interface BuildContext<S> {
   accessToken?: string;
   /** Actions routing rules trigger on this destination for this event (evaluated centrally). */
   actions?(event: CanonicalEvent): TriggeredAction[];
+  /** What earlier attempts achieved for this event here (steps done, the group it was sent in); none on a first try. */
+  progress?(event: CanonicalEvent): Progress | undefined;
+}
+
+/**
+ * One event's delivery state at one destination, carried from an attempt into its retry (and into a dead letter
+ * and its replay) so only what failed is sent again. Plain JSON: it travels in queue messages.
+ */
+export interface Progress {
+  /** Steps (`BuiltRequest.step`) that succeeded, with everything that followed from them. */
+  done?: string[];
+  /** The Idempotency-Key of the request that last carried the event (webhook). */
+  group?: string;
 }
 
 

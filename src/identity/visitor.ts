@@ -44,14 +44,29 @@ export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Vis
   const expire = (name: string, httpOnly = true) => {
     if (jar.has(name)) write(name, "", 0, httpOnly);
   };
+  // A renamed cookie is still read under its earlier names (so no visitor id resets), then moves to the new name.
+  type Renamable = "id_name" | "session_name" | "clicks_name";
+  const read = (key: Renamable): string | undefined => {
+    const v = jar.get(cfg[key]);
+    if (v !== undefined) return v;
+    for (const old of cfg.renamed_from[key] ?? []) {
+      const o = jar.get(old);
+      if (o !== undefined) return o;
+    }
+    return undefined;
+  };
+  const hadCookie = (key: Renamable) => read(key) !== undefined;
+  for (const key of ["id_name", "session_name", "clicks_name"] as const) {
+    for (const old of cfg.renamed_from[key] ?? []) if (old !== cfg[key]) expire(old);
+  }
 
   let anonymous_id: string | null = null;
   let session_id: string | null = null;
   if (consent.analytics) {
-    const existing = jar.get(cfg.id_name);
+    const existing = read("id_name");
     anonymous_id = isValidClientId(existing) ? existing : uuidv7(now);
     write(cfg.id_name, anonymous_id, cfg.max_age_days * DAY);
-    const s = jar.get(cfg.session_name);
+    const s = read("session_name");
     session_id = s && /^\d{9,11}$/.test(s) ? s : String(nowSec);
     write(cfg.session_name, session_id, cfg.session_minutes * 60);
   } else {
@@ -59,7 +74,7 @@ export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Vis
     expire(cfg.session_name);
   }
 
-  const clicks = parseStoredClicks(jar.get(cfg.clicks_name));
+  const clicks = parseStoredClicks(read("clicks_name"));
   expireClicks(clicks, now, CLICK_MAX_AGE_DAYS * DAY * 1000);
   let clicksChanged = false;
   for (const seen of input.seenClicks) clicksChanged = mergeClicks(clicks, seen, now) || clicksChanged;
@@ -67,7 +82,7 @@ export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Vis
   let fbp: string | undefined;
   let fbc: string | undefined;
   if (consent.ads) {
-    if (clicksChanged || (jar.has(cfg.clicks_name) && Object.keys(clicks).length > 0)) {
+    if (clicksChanged || (hadCookie("clicks_name") && Object.keys(clicks).length > 0)) {
       write(cfg.clicks_name, serializeClicks(clicks), CLICK_MAX_AGE_DAYS * DAY);
     }
     const fbpCookie = jar.get("_fbp");

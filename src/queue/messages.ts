@@ -28,6 +28,12 @@ export interface IngestMessage {
   events: CanonicalEvent[];
 }
 
+/** What earlier attempts achieved for one event at a destination (its adapter's steps done, its request group). */
+export interface StepProgress {
+  done?: string[];
+  group?: string;
+}
+
 export interface DeliverMessage {
   v: 2;
   kind: "deliver";
@@ -37,6 +43,8 @@ export interface DeliverMessage {
   attempt: number;
   /** Set on replays: the freshness window counts from the replay, not from the event's time. */
   replayed_at?: number;
+  /** Per event_id: steps already done (a retry sends only what failed; one destination per such message). */
+  progress?: Record<string, StepProgress>;
 }
 
 export interface ReleaseMessage {

@@ -46,7 +46,9 @@ export async function listDeadLetters(request: Request, rc: RouteContext): Promi
   requireAdmin(request, rc);
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const q = { ...queryOf(params, rc), replayed: params.replayed === "true" };
-  return json(200, { dead_letters: await deadLetters(rc.env).list(q) });
+  const store = deadLetters(rc.env);
+  // Says whether new dead letters are encrypted (and how to fix it when they are not).
+  return json(200, { dead_letters: await store.list(q, rc.now), store: store.status() });
 }
 
 export async function replayDeadLetters(request: Request, rc: RouteContext): Promise<Response> {
@@ -57,12 +59,25 @@ export async function replayDeadLetters(request: Request, rc: RouteContext): Pro
     throw new HttpError(400, "invalid_query", [{ path: "body", message: "expected an object {destination?, since?, limit?}" }]);
   }
   const store = deadLetters(rc.env);
-  // The RPC stub types events (properties: unknown) as not serializable; the object returns plain JSON data.
-  const taken = (await store.takeForReplay(queryOf(body as Record<string, unknown>, rc), rc.now)) as unknown as DeadLetter[];
+  // Only rows the store could open are taken (a row sealed with a key no longer set stays a dead letter).
+  const taken = (await store.takeForReplay(queryOf(body as Record<string, unknown>, rc), rc.now)).filter(
+    (d): d is DeadLetter & { event: NonNullable<DeadLetter["event"]> } => d.event !== null,
+  );
   try {
     await sendAll(
       rc.env.DELIVERY_QUEUE,
-      taken.map((d) => ({ body: { v: 2, kind: "deliver", events: [d.event], destinations: [d.destination], attempt: 0, replayed_at: rc.now } })),
+      taken.map((d) => ({
+        body: {
+          v: 2,
+          kind: "deliver",
+          events: [d.event],
+          destinations: [d.destination],
+          attempt: 0,
+          replayed_at: rc.now,
+          // What delivery had achieved before it gave up: the replay does not repeat those steps.
+          ...(d.progress ? { progress: { [d.event_id]: d.progress } } : {}),
+        },
+      })),
     );
   } catch {
     await store.unmark(taken.map((d) => d.id));

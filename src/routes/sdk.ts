@@ -4,26 +4,28 @@
  */
 import { errorResponse } from "../http/responses.ts";
 import { demoPage } from "../sdk/demo.ts";
-import { SDK_HASH, SDK_JS } from "../sdk/generated.ts";
+import { servedSdk, type ServedSdk } from "../sdk/served.ts";
 import type { RouteContext } from "./context.ts";
 import { isLocalRequest } from "./debug.ts";
 
-const ETAG = `"${SDK_HASH}"`;
 // The plain URL may change on any deploy, so caches keep it a day and revalidate cheaply with the ETag; the
 // versioned URL never changes meaning, so it is cached for a year.
 const CACHE_PLAIN = "public, max-age=86400, stale-while-revalidate=604800";
 const CACHE_VERSIONED = "public, max-age=31536000, immutable";
 
 /** True when If-None-Match names the current SDK (weak or strong, in a list, or `*`). */
-export function matchesEtag(header: string | null): boolean {
+export function matchesEtag(header: string | null, etag: string): boolean {
   if (!header) return false;
   return header.split(",").some((t) => {
     const tag = t.trim().replace(/^W\//, "");
-    return tag === "*" || tag === ETAG;
+    return tag === "*" || tag === etag;
   });
 }
 
-function script(request: Request, cacheControl: string): Response {
+const sdkOf = (rc: RouteContext): ServedSdk => servedSdk(rc.cfg.sdk_global, rc.cfg.routes.events);
+
+function script(request: Request, sdk: ServedSdk, cacheControl: string): Response {
+  const ETAG = `"${sdk.hash}"`;
   const headers = {
     "content-type": "application/javascript; charset=utf-8",
     "cache-control": cacheControl,
@@ -32,21 +34,22 @@ function script(request: Request, cacheControl: string): Response {
     // A public file: any page may load it with crossorigin="anonymous", which Subresource Integrity needs.
     "access-control-allow-origin": "*",
   };
-  if (matchesEtag(request.headers.get("if-none-match"))) return new Response(null, { status: 304, headers });
-  return new Response(SDK_JS, { status: 200, headers });
+  if (matchesEtag(request.headers.get("if-none-match"), ETAG)) return new Response(null, { status: 304, headers });
+  return new Response(sdk.js, { status: 200, headers });
 }
 
-export function sdkScript(request: Request): Response {
-  return script(request, CACHE_PLAIN);
+export function sdkScript(request: Request, rc: RouteContext): Response {
+  return script(request, sdkOf(rc), CACHE_PLAIN);
 }
 
 export function sdkVersioned(request: Request, rc: RouteContext): Response {
   const hash = (request as Request & { params?: Record<string, string> }).params?.hash;
-  if (hash === SDK_HASH) return script(request, CACHE_VERSIONED);
+  const sdk = sdkOf(rc);
+  if (hash === sdk.hash) return script(request, sdk, CACHE_VERSIONED);
   // A page still naming an older build gets the current one rather than no analytics at all.
   return new Response(null, {
     status: 302,
-    headers: { location: `${rc.cfg.prefix}/s.js`, "cache-control": "public, max-age=300" },
+    headers: { location: `${rc.cfg.prefix}/${rc.cfg.routes.sdk}`, "cache-control": "public, max-age=300" },
   });
 }
 
@@ -54,7 +57,7 @@ export function demo(request: Request, rc: RouteContext): Response {
   if (!rc.cfg.debug || !isLocalRequest(request)) {
     return errorResponse(404, "not_found", [{ path: "path", message: `no route ${new URL(request.url).pathname}` }]);
   }
-  return new Response(demoPage(rc.cfg.prefix), {
+  return new Response(demoPage(rc.cfg.prefix, { sdk: rc.cfg.routes.sdk, events: rc.cfg.routes.events, global: rc.cfg.sdk_global }), {
     headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
   });
 }

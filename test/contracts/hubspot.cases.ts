@@ -64,10 +64,23 @@ const task = (subject: string, eventId: string, contactId?: string) => ({
       hs_task_priority: "HIGH",
       hs_task_type: "TODO",
       hubspot_owner_id: "7001",
+      tagwire_task_key: `${eventId}:hot_lead`,
     },
     ...(contactId
       ? { associations: [{ to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 204 }] }] }
       : {}),
+  },
+});
+
+/** The search that precedes every task create, so a retry never creates the task twice. */
+const taskSearch = (eventId: string) => ({
+  method: "POST",
+  url: `${API}/crm/v3/objects/tasks/search`,
+  headers: AUTH,
+  body: {
+    filterGroups: [{ filters: [{ propertyName: "tagwire_task_key", operator: "EQ", value: `${eventId}:hot_lead` }] }],
+    properties: ["tagwire_task_key"],
+    limit: 1,
   },
 });
 
@@ -106,6 +119,7 @@ export const hubspotContract: ContractModule = {
       expect: {
         requests: [
           upsert(JANE),
+          taskSearch("evt_lead_0001"),
           task("Hot lead: Jane Doe (Jane.Doe@Example.com) scored 91", "evt_lead_0001", "101"),
           {
             method: "POST",
@@ -138,7 +152,7 @@ export const hubspotContract: ContractModule = {
       settings: { behavioral_events: false },
       rules: [HOT_LEAD],
       responses: [{ status: 200, body: JSON.stringify({ status: "COMPLETE", results: [{ id: "202", new: true, properties: {} }] }) }],
-      expect: { requests: [upsert(JANE), task("Hot lead: Jane Doe (Jane.Doe@Example.com) scored 91", "evt_lead_0001", "202")] },
+      expect: { requests: [upsert(JANE), taskSearch("evt_lead_0001"), task("Hot lead: Jane Doe (Jane.Doe@Example.com) scored 91", "evt_lead_0001", "202")] },
     },
     {
       name: "creates no task for a lead scored exactly 80",
@@ -152,7 +166,25 @@ export const hubspotContract: ContractModule = {
       events: [minimalEvent({ event_id: "evt_lead_0002", name: "lead_submitted", properties: { lead_id: "lead_2002", score: 95 } })],
       settings: { behavioral_events: false },
       rules: [HOT_LEAD],
-      expect: { requests: [task("Hot lead: (01970a5e-2f00-7000-8000-000000000001) scored 95", "evt_lead_0002")] },
+      expect: { requests: [taskSearch("evt_lead_0002"), task("Hot lead: (01970a5e-2f00-7000-8000-000000000001) scored 95", "evt_lead_0002")] },
+    },
+    {
+      name: "creates no task when the search finds one with the same key (an earlier create whose answer was lost)",
+      events: [leadEvent()],
+      settings: { behavioral_events: false },
+      rules: [HOT_LEAD],
+      responses: [
+        { status: 200, body: JSON.stringify({ results: [{ id: "101", properties: { email: EMAIL } }] }) },
+        { status: 200, body: JSON.stringify({ total: 1, results: [{ id: "9001", properties: { tagwire_task_key: "evt_lead_0001:hot_lead" } }] }) },
+      ],
+      expect: { requests: [upsert(JANE), taskSearch("evt_lead_0001")], outcomes: { evt_lead_0001: "ok" } },
+    },
+    {
+      name: "creates the task without a search when task_key_property is turned off",
+      events: [minimalEvent({ event_id: "evt_lead_0002", name: "lead_submitted", properties: { lead_id: "lead_2002", score: 95 } })],
+      settings: { behavioral_events: false, task_key_property: "" },
+      rules: [HOT_LEAD],
+      expect: { requests: [{ method: "POST", url: `${API}/crm/v3/objects/tasks` }] },
     },
     {
       name: "upserts an identified user's traits",

@@ -1,9 +1,11 @@
-/** Contract of Salesforce: REST Lead create with a client-credentials token, field mapping, Web-to-Lead. */
+/** Contract of Salesforce: REST Lead upsert by event_id with a client-credentials token, field mapping, Web-to-Lead. */
 import { DENIED, leadEvent, minimalEvent, purchaseEvent } from "./fixture.ts";
 import type { ContractModule } from "./types.ts";
 
 const INSTANCE = "https://acme.my.salesforce.com";
-const LEAD_URL = `${INSTANCE}/services/data/v67.0/sobjects/Lead`;
+const LEADS = `${INSTANCE}/services/data/v67.0/sobjects/Lead`;
+/** Upserted by event_id on the External ID field, so a retry updates the same Lead. */
+const upsertUrl = (eventId: string) => `${LEADS}/Tagwire_Event_Id__c/${eventId}`;
 const AUTH = { authorization: "Bearer sf-test-access-token", "content-type": "application/json" };
 const JANE = {
   FirstName: "Jane",
@@ -32,8 +34,8 @@ export const salesforceContract: ContractModule = {
       expect: {
         requests: [
           {
-            method: "POST",
-            url: LEAD_URL,
+            method: "PATCH",
+            url: upsertUrl("evt_purchase_0001"),
             headers: AUTH,
             body: { ...JANE, Company: "Unknown", Description: "purchase_completed evt_purchase_0001 129.99 USD" },
           },
@@ -46,7 +48,7 @@ export const salesforceContract: ContractModule = {
       events: [leadEvent()],
       responses: [CREATED],
       expect: {
-        requests: [{ method: "POST", url: LEAD_URL, headers: AUTH, body: { ...JANE, Company: "Acme", Description: "lead_submitted evt_lead_0001 500 USD" } }],
+        requests: [{ method: "PATCH", url: upsertUrl("evt_lead_0001"), headers: AUTH, body: { ...JANE, Company: "Acme", Description: "lead_submitted evt_lead_0001 500 USD" } }],
       },
     },
     {
@@ -60,8 +62,8 @@ export const salesforceContract: ContractModule = {
       expect: {
         requests: [
           {
-            method: "POST",
-            url: LEAD_URL,
+            method: "PATCH",
+            url: upsertUrl("evt_lead_0001"),
             body: {
               FirstName: "Jane",
               LastName: "Doe",
@@ -86,9 +88,22 @@ export const salesforceContract: ContractModule = {
       plan: { signup_completed: "Lead" },
       expect: {
         requests: [
-          { method: "POST", url: LEAD_URL, body: { LastName: "Unknown", Company: "Unknown", LeadSource: "Web", Description: "signup_completed evt_min_0001" } },
+          { method: "PATCH", url: upsertUrl("evt_min_0001"), body: { LastName: "Unknown", Company: "Unknown", LeadSource: "Web", Description: "signup_completed evt_min_0001" } },
         ],
       },
+    },
+    {
+      name: "creates the Lead with a plain POST when the External ID field is turned off",
+      events: [leadEvent()],
+      settings: { external_id_field: "" },
+      responses: [CREATED],
+      expect: { requests: [{ method: "POST", url: LEADS, headers: AUTH, body: { ...JANE, Company: "Acme", Description: "lead_submitted evt_lead_0001 500 USD" } }] },
+    },
+    {
+      name: "escapes the event_id in the upsert path, a dot included",
+      events: [leadEvent({ event_id: "order.1001:a" })],
+      responses: [CREATED],
+      expect: { requests: [{ method: "PATCH", url: `${LEADS}/Tagwire_Event_Id__c/order%2E1001%3Aa` }] },
     },
     {
       name: "posts a form to Web-to-Lead with the Org ID and no token",
@@ -116,19 +131,19 @@ export const salesforceContract: ContractModule = {
       name: "drops a Lead Salesforce rejects as invalid",
       events: [leadEvent()],
       responses: [{ status: 400, body: '[{"message":"Required fields are missing: [LastName]","errorCode":"REQUIRED_FIELD_MISSING"}]' }],
-      expect: { requests: [{ method: "POST", url: LEAD_URL }], outcomes: { evt_lead_0001: "drop" } },
+      expect: { requests: [{ method: "PATCH", url: upsertUrl("evt_lead_0001") }], outcomes: { evt_lead_0001: "drop" } },
     },
     {
       name: "treats an expired session as an auth failure",
       events: [leadEvent()],
       responses: [{ status: 401, body: '[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]' }],
-      expect: { requests: [{ method: "POST", url: LEAD_URL }], outcomes: { evt_lead_0001: "auth" } },
+      expect: { requests: [{ method: "PATCH", url: upsertUrl("evt_lead_0001") }], outcomes: { evt_lead_0001: "auth" } },
     },
     {
       name: "retries after an hour when the daily API limit is spent",
       events: [leadEvent()],
       responses: [{ status: 403, body: '[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]' }],
-      expect: { requests: [{ method: "POST", url: LEAD_URL }], outcomes: { evt_lead_0001: "retry" } },
+      expect: { requests: [{ method: "PATCH", url: upsertUrl("evt_lead_0001") }], outcomes: { evt_lead_0001: "retry" } },
     },
   ],
 };

@@ -66,3 +66,24 @@ it("refuses the admin endpoints without the bearer token", async () => {
   const wrong = await call(new Request(`${BASE}${P}/admin/replay`, { method: "POST", headers: { authorization: "Bearer nope" } }));
   expect(wrong.status).toBe(401);
 });
+
+it("replays an encrypted HubSpot dead letter with the contact's raw email", async () => {
+  const b = bucket();
+  const config = configWithHook(b, (c) => {
+    c.destinations = { crm: { type: "hubspot", token: "HS_TEST_TOKEN", endpoint: `${testEnv.DOUBLE_BASE}/${b}` } };
+  });
+  const q = queueFor(config, { ...testEnv, HS_TEST_TOKEN: "pat-test-0000" });
+  const opts = { config, extraEnv: { DELIVERY_QUEUE: q, HS_TEST_TOKEN: "pat-test-0000" } };
+  await scriptDouble(b, [{ status: 400, body: '{"status":"error","message":"Property values were not valid"}', times: 1 }]);
+  const since = new Date().toISOString();
+  const id = `evt_${crypto.randomUUID()}`;
+  await send({ name: "lead_submitted", event_id: id, properties: { lead_id: "l1" }, traits: { email: "Jane.Doe@Example.com" } }, opts);
+  const listed = ((await (await call(admin(`/admin/dead-letters?destination=crm&since=${since}`), opts)).json()) as { dead_letters: (Dead & { encrypted: boolean })[] }).dead_letters;
+  expect(listed.filter((d) => d.event_id === id)).toMatchObject([{ encrypted: true, reason: "drop" }]);
+
+  const replay = await call(admin("/admin/replay", { method: "POST", body: JSON.stringify({ destination: "crm", since }) }), opts);
+  expect(((await replay.json()) as { event_ids: string[] }).event_ids).toContain(id);
+  const upserts = (await doubleRequests(b)).filter((r) => r.path.endsWith("/contacts/batch/upsert"));
+  expect(upserts).toHaveLength(2);
+  expect(JSON.parse(upserts[1]!.body).inputs[0].id).toBe("jane.doe@example.com");
+});

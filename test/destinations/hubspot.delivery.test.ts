@@ -45,7 +45,7 @@ describe("HubSpot delivery", () => {
   it("reports the most pressing outcome when one of an event's requests fails", async () => {
     const { deps, sent } = run("live", [200, 400]);
     const results = await deliver("crm", [leadEvent()], deps);
-    expect(sent).toEqual(["/crm/v3/objects/contacts/batch/upsert", "/crm/v3/objects/tasks"]);
+    expect(sent).toEqual(["/crm/v3/objects/contacts/batch/upsert", "/crm/v3/objects/tasks/search"]);
     expect(results).toEqual([expect.objectContaining({ event_id: "evt_lead_0001", kind: "drop", status: 400 })]);
   });
 
@@ -53,7 +53,11 @@ describe("HubSpot delivery", () => {
     const { deps, sent, recorded } = run("dry_run", []);
     const results = await deliver("crm", [leadEvent()], deps);
     expect(sent).toEqual([]);
-    expect(recorded.map((r) => new URL(r.request.url).pathname)).toEqual(["/crm/v3/objects/contacts/batch/upsert", "/crm/v3/objects/tasks"]);
+    expect(recorded.map((r) => new URL(r.request.url).pathname)).toEqual([
+      "/crm/v3/objects/contacts/batch/upsert",
+      "/crm/v3/objects/tasks/search",
+      "/crm/v3/objects/tasks",
+    ]);
     expect(recorded[0]!.request.headers.authorization).toBe("[redacted]");
     expect(results).toEqual([expect.objectContaining({ kind: "ok", detail: "dry_run" })]);
   });

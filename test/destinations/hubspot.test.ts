@@ -48,12 +48,13 @@ describe("HubSpot through the Worker", () => {
     const sent = await doubleRequests(b);
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /${b}/crm/v3/objects/contacts/batch/upsert`,
+      `POST /${b}/crm/v3/objects/tasks/search`,
       `POST /${b}/crm/v3/objects/tasks`,
       `POST /${b}/submissions/v3/integration/submit/12345678/${FORM}`,
     ]);
     expect(sent[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(JSON.parse(sent[0]!.body).inputs[0]).toMatchObject({ idProperty: "email", id: "jane.doe@example.com" });
-    const task = JSON.parse(sent[1]!.body);
+    const task = JSON.parse(sent[2]!.body);
     expect(task.properties).toMatchObject({
       hs_task_subject: "Hot lead: Jane Doe <jane.doe@example.com> scored 91",
       hubspot_owner_id: "7001",
@@ -63,8 +64,8 @@ describe("HubSpot through the Worker", () => {
     expect(due).toBeGreaterThanOrEqual(before - 1000);
     expect(due).toBeLessThanOrEqual(Date.now());
     expect(task.associations).toEqual([{ to: { id: "501" }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 204 }] }]);
-    expect(sent[2]!.headers.authorization).toBeUndefined();
-    expect(JSON.parse(sent[2]!.body).context.hutk).toBe(UTK);
+    expect(sent[3]!.headers.authorization).toBeUndefined();
+    expect(JSON.parse(sent[3]!.body).context.hutk).toBe(UTK);
   });
 
   it("creates no task for a lead scored exactly 80", async () => {

@@ -39,7 +39,7 @@ describe("Salesforce OAuth token", () => {
       body: "grant_type=client_credentials&client_id=test-consumer-key&client_secret=test-consumer-secret",
       auth: null,
     });
-    expect(seen[1]).toMatchObject({ url: `${INSTANCE}/services/data/v67.0/sobjects/Lead`, auth: "Bearer token-1" });
+    expect(seen[1]).toMatchObject({ url: `${INSTANCE}/services/data/v67.0/sobjects/Lead/Tagwire_Event_Id__c/evt_lead_0001`, auth: "Bearer token-1" });
   });
 
   it("reuses the cached token for the next delivery", async () => {

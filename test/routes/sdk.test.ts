@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SDK_HASH, SDK_JS } from "../../src/sdk/generated.ts";
+import { SDK_HASH } from "../../src/sdk/generated.ts";
+import { servedSdk } from "../../src/sdk/served.ts";
 import { snippetFor } from "../../src/sdk/snippet.ts";
 import { BASE, call, configCopy, P } from "../helpers/worker.ts";
 
@@ -14,7 +15,7 @@ describe("GET P/s.js", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=86400, stale-while-revalidate=604800");
     expect(res.headers.get("etag")).toBe(`"${SDK_HASH}"`);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await res.text()).toBe(SDK_JS);
+    expect(await res.text()).toBe(servedSdk().js);
   });
 
   it("answers 304 without a body when If-None-Match names the current build, weak or in a list", async () => {
@@ -29,7 +30,7 @@ describe("GET P/s.js", () => {
   it("serves the full script again when If-None-Match names an older build", async () => {
     const res = await get("/s.js", { "if-none-match": '"0123456789ab"' });
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe(SDK_JS);
+    expect(await res.text()).toBe(servedSdk().js);
   });
 
   it("refuses other methods with 405", async () => {
@@ -44,7 +45,7 @@ describe("GET P/s.<hash>.js", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(res.headers.get("etag")).toBe(`"${SDK_HASH}"`);
-    expect(await res.text()).toBe(SDK_JS);
+    expect(await res.text()).toBe(servedSdk().js);
   });
 
   it("redirects an older hash to P/s.js rather than caching other bytes under it", async () => {

@@ -10,6 +10,11 @@ import { HUBSPOT_API_VERSION } from "./settings.ts";
 import { taskRequest } from "./task.ts";
 
 const V = HUBSPOT_API_VERSION;
+/**
+ * The delivery step of the chain's first request. Reads and upserts are idempotent, so a retry that still has a
+ * task to create resends them to learn the contact id; once every task is done the whole chain is skipped.
+ */
+const STEP = "contact";
 
 interface ContactDraft {
   email: string;
@@ -24,6 +29,7 @@ export interface ChainInput {
   tasks: (e: CanonicalEvent) => TriggeredAction[];
   base: string | undefined;
   token: string | undefined;
+  taskKeyProperty: string;
 }
 
 /** One draft per email; later events overwrite traits and last touch, the earliest touch is the first. */
@@ -47,7 +53,7 @@ function tasksAfter(input: ChainInput, list: ContactDraft[], res: VendorResponse
   for (const d of list) {
     for (const e of d.events) {
       for (const a of input.tasks(e)) {
-        const t = taskRequest(e, a, input.base, input.token, ids.get(d.email)?.id ?? single);
+        const t = taskRequest(e, a, input.base, input.token, ids.get(d.email)?.id ?? single, input.taskKeyProperty);
         if (t) out.push(t);
       }
     }
@@ -61,7 +67,7 @@ function upsert(input: ChainInput, list: ContactDraft[], known: Map<string, { pr
     return { idProperty: "email", id: d.email, properties: { ...d.props, ...(hasFirst ? {} : d.first) } };
   });
   const ids = list.flatMap((d) => d.events.map((e) => e.event_id));
-  const req = hubspotRequest(input.base, `/crm/${V}/objects/contacts/batch/upsert`, input.token, { inputs }, ids);
+  const req = { ...hubspotRequest(input.base, `/crm/${V}/objects/contacts/batch/upsert`, input.token, { inputs }, ids), step: STEP };
   const withTasks = list.some((d) => d.events.some((e) => input.tasks(e).length > 0));
   return withTasks ? { ...req, next: (res) => tasksAfter(input, list, res) } : req;
 }
@@ -82,5 +88,5 @@ export function contactChain(input: ChainInput): BuiltRequest | undefined {
     { idProperty: "email", properties: ["email", FIRST_TOUCH_AT], inputs: list.map((d) => ({ id: d.email })) },
     list.flatMap((d) => d.events.map((e) => e.event_id)),
   );
-  return { ...read, next: (res) => [upsert(input, list, contactsByEmail(res.body))] };
+  return { ...read, step: STEP, next: (res) => [{ ...upsert(input, list, contactsByEmail(res.body)), step: `${STEP}:upsert` }] };
 }

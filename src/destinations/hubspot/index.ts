@@ -31,23 +31,23 @@ export const hubspot: DestinationDefinition<HubSpotSettings> = {
     const requests: BuiltRequest[] = [];
     const why = new Map<string, string>();
     const contacts = s.upsert_contacts ? events.filter((e) => emailOf(e)) : [];
-    const chain = contactChain({ events: contacts, touch: s.touch_properties, tasks, base, token });
+    const chain = contactChain({ events: contacts, touch: s.touch_properties, tasks, base, token, taskKeyProperty: s.task_key_property });
     if (chain) requests.push(chain);
     for (const e of events) {
       // Without a contact to attach to, a rule's task is still created, unassociated.
       if (!contacts.includes(e)) {
         for (const a of tasks(e)) {
-          const t = taskRequest(e, a, base, token, undefined);
+          const t = taskRequest(e, a, base, token, undefined, s.task_key_property);
           if (t) requests.push(t);
         }
       }
       if (s.behavioral_events) {
         const b = behavioralEvent(e, ctx.eventName(e) ?? e.name, s, base, token);
         if (typeof b === "string") why.set(e.event_id, b);
-        else requests.push(b);
+        else requests.push({ ...b, step: "event" });
       }
       const form = formSubmission(e, s, base);
-      if (form) requests.push(form);
+      if (form) requests.push({ ...form, step: "form" });
     }
     const sent = new Set(requests.flatMap((r) => r.event_ids));
     const skipped: Skip[] = events

@@ -32,6 +32,12 @@ export const HubSpotSettings = z.object({
     .optional()
     .describe("Submit form_events to this HubSpot form (with the hubspotutk cookie as hutk); needs portal_id"),
   form_events: z.array(z.string()).default(["lead_submitted"]).describe("Events submitted to the form"),
+  task_key_property: z
+    .union([z.literal(""), z.string().regex(/^[a-z][a-z0-9_]*$/, "a HubSpot internal property name such as tagwire_task_key")])
+    .default("tagwire_task_key")
+    .describe(
+      'Task property holding "<event_id>:<rule>": searched before a task is created, so a retry never creates it twice (create it on tasks first; "" turns the search off)',
+    ),
 });
 export type HubSpotSettings = z.infer<typeof HubSpotSettings>;
 

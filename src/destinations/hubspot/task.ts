@@ -1,4 +1,8 @@
-/** A HubSpot task created by a routing rule, associated with the contact when its id is known. */
+/**
+ * A HubSpot task created by a routing rule, associated with the contact when its id is known. Tasks are not
+ * idempotent at HubSpot, so each carries a key (`<event_id>:<rule>`) in a task property, and the create is
+ * preceded by a search on that key: a retry whose first create was answered too late finds the task and stops.
+ */
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { renderTemplate } from "../../rules/template.ts";
 import type { BuiltRequest, TriggeredAction } from "../types.ts";
@@ -12,12 +16,28 @@ export function isTask(a: TriggeredAction): boolean {
   return a.action === "create_task";
 }
 
+/** The key a rule's task for one event carries; also the delivery step name's suffix. */
+export function taskKey(e: CanonicalEvent, action: TriggeredAction): string {
+  return `${e.event_id}:${action.rule}`;
+}
+
+/** Whether a tasks/search answer found at least one task; an unreadable answer (a dry run's) found none. */
+function found(body: string): boolean {
+  try {
+    const b = JSON.parse(body) as { total?: unknown; results?: unknown };
+    return (typeof b.total === "number" && b.total > 0) || (Array.isArray(b.results) && b.results.length > 0);
+  } catch {
+    return false;
+  }
+}
+
 export function taskRequest(
   e: CanonicalEvent,
   action: TriggeredAction,
   base: string | undefined,
   token: string | undefined,
   contactId: string | undefined,
+  keyProperty: string,
 ): BuiltRequest | undefined {
   const parsed = CreateTask.safeParse(action.params);
   if (!parsed.success) return undefined;
@@ -33,9 +53,21 @@ export function taskRequest(
     hs_task_type: t.task_type,
     hubspot_owner_id: t.owner_id,
   };
+  const key = taskKey(e, action);
+  if (keyProperty) properties[keyProperty] = key;
   const body: Record<string, unknown> = { properties };
   if (contactId) {
     body.associations = [{ to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: TASK_TO_CONTACT }] }];
   }
-  return hubspotRequest(base, `/crm/${HUBSPOT_API_VERSION}/objects/tasks`, token, body, [e.event_id]);
+  const step = `task:${action.rule}`;
+  const create = hubspotRequest(base, `/crm/${HUBSPOT_API_VERSION}/objects/tasks`, token, body, [e.event_id]);
+  if (!keyProperty) return { ...create, step };
+  const search = hubspotRequest(
+    base,
+    `/crm/${HUBSPOT_API_VERSION}/objects/tasks/search`,
+    token,
+    { filterGroups: [{ filters: [{ propertyName: keyProperty, operator: "EQ", value: key }] }], properties: [keyProperty], limit: 1 },
+    [e.event_id],
+  );
+  return { ...search, step, next: (res) => (found(res.body) ? [] : [{ ...create, step: `${step}:create` }]) };
 }

@@ -1,11 +1,18 @@
 /**
- * Salesforce: one Lead per event, created through the REST API with an OAuth client-credentials token
- * (delivery exchanges and caches it), or posted to Web-to-Lead when `method = "web_to_lead"` (no auth).
+ * Salesforce: one Lead per event, upserted through the REST API by the event_id in an External ID field (so a
+ * timeout or a redelivery updates the same Lead instead of creating a second one), with an OAuth
+ * client-credentials token (delivery exchanges and caches it), or posted to Web-to-Lead when
+ * `method = "web_to_lead"` (no auth, no idempotency).
  */
 import { classifyStatus } from "../../delivery/classify.ts";
 import type { BuildContext, BuiltRequest, DestinationDefinition, Skip } from "../types.ts";
 import { leadRecord, webToLeadForm } from "./lead.ts";
 import { SALESFORCE_API_VERSION, SalesforceSettings, WEB_TO_LEAD_HOST } from "./settings.ts";
+
+/** An event_id as a path segment; "." too, which Salesforce would read as a format suffix (`.json`). */
+function externalIdSegment(id: string): string {
+  return encodeURIComponent(id).replace(/\./g, "%2E");
+}
 
 /** Salesforce's answer carries no lifetime; sessions last at least this long under default policies. */
 const TOKEN_SECONDS = 1800;
@@ -66,14 +73,17 @@ export const salesforce: DestinationDefinition<SalesforceSettings> = {
         skipped.push({ event_id: e.event_id, reason: "method rest needs instance_url (your My Domain URL)" });
         continue;
       }
+      const headers = { "content-type": "application/json", authorization: `Bearer ${ctx.accessToken ?? ""}` };
+      const leads = `${base}/services/data/v${SALESFORCE_API_VERSION}/sobjects/Lead`;
+      if (!s.external_id_field) {
+        requests.push({ event_ids: [e.event_id], request: { method: "POST", url: leads, headers, body: JSON.stringify(lead) } });
+        continue;
+      }
+      // Upsert: 201 when created, 200/204 when the Lead already exists. The field is in the URL, not the body.
+      const { [s.external_id_field]: _inUrl, ...fields } = lead;
       requests.push({
         event_ids: [e.event_id],
-        request: {
-          method: "POST",
-          url: `${base}/services/data/v${SALESFORCE_API_VERSION}/sobjects/Lead`,
-          headers: { "content-type": "application/json", authorization: `Bearer ${ctx.accessToken ?? ""}` },
-          body: JSON.stringify(lead),
-        },
+        request: { method: "PATCH", url: `${leads}/${s.external_id_field}/${externalIdSegment(e.event_id)}`, headers, body: JSON.stringify(fields) },
       });
     }
     return { requests, skipped };

@@ -31,6 +31,12 @@ export const SalesforceSettings = z.object({
     .url()
     .optional()
     .describe("Your My Domain URL, e.g. https://acme.my.salesforce.com (rest: token and data requests go here)"),
+  external_id_field: z
+    .union([z.literal(""), z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, "the API name of a custom External ID field, e.g. Tagwire_Event_Id__c")])
+    .default("Tagwire_Event_Id__c")
+    .describe(
+      'rest: a Lead text field marked External ID and Unique; Leads are upserted by event_id on it, so a retry never creates a second Lead ("" = plain create, not exactly once)',
+    ),
   client_id: secretName.optional().describe("Name of the secret holding the External Client App's consumer key (rest)"),
   client_secret: secretName.optional().describe("Name of the secret holding its consumer secret (rest)"),
   oid: z

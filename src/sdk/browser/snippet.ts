@@ -6,10 +6,10 @@
  */
 declare const TAGWIRE_SRC: string;
 
-((w: Window & { tagwire?: Record<string, unknown> }, d: Document) => {
-  if (w.tagwire) return;
+((w: Window & Record<string, Record<string, unknown> | undefined>, d: Document) => {
+  if (w[TAGWIRE_GLOBAL]) return;
   const q: unknown[] = [];
-  const t: Record<string, unknown> = (w.tagwire = { q });
+  const t: Record<string, unknown> = (w[TAGWIRE_GLOBAL] = { q });
   for (const m of ["track", "page", "identify", "consent", "reset"]) {
     t[m] = (...a: unknown[]) => {
       let id;
@@ -30,4 +30,4 @@ declare const TAGWIRE_SRC: string;
   s.async = true;
   s.src = TAGWIRE_SRC;
   d.head.appendChild(s);
-})(window, document);
+})(window as unknown as Window & Record<string, Record<string, unknown> | undefined>, document);

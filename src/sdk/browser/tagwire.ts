@@ -35,11 +35,11 @@ const QUEUE_MAX = 100;
 const BATCH_MAX = 20;
 const FLUSH_MS = 300;
 
-const stub: Stub = (w as unknown as { tagwire?: Stub }).tagwire || {};
+const stub: Stub = (w as unknown as Record<string, Stub | undefined>)[TAGWIRE_GLOBAL] || {};
 const script = d.currentScript as HTMLScriptElement | null;
 const attr = (n: string) => script && script.getAttribute("data-" + n);
-// The SDK's own URL tells where P/e is: …/P/s.js or …/P/s.<hash>.js → …/P/e.
-const endpoint = attr("endpoint") || (script ? script.src : "").replace(/\/s(\.\w+)?\.js(\?.*)?$/, "/e");
+// The SDK's own URL tells where the events route is: …/P/s.js or …/P/s.<hash>.js → …/P/e.
+const endpoint = attr("endpoint") || (script ? script.src : "").replace(/\/[^/?#]*([?#].*)?$/, "/" + TAGWIRE_EVENTS);
 const autoPage = attr("auto-page") != "false" && stub.auto_page !== false;
 
 let buffer: Ev[] = [];
@@ -172,7 +172,7 @@ const navigated = safe(() => {
 
 safe(() => {
   if (stub.v) return; // loaded twice: the first copy stays in charge
-  (w as unknown as { tagwire: typeof api }).tagwire = api;
+  (w as unknown as Record<string, typeof api>)[TAGWIRE_GLOBAL] = api;
   for (const [m, a, t] of stub.q || []) {
     at = t;
     safe((api as unknown as Record<string, (...x: unknown[]) => unknown>)[m]!)(...a);

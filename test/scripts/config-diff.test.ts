@@ -1,0 +1,68 @@
+/** npm run config:diff: what a deploy changes, grouped; the deployed config read through wrangler (injected). */
+import { describe, expect, it } from "vitest";
+import { Config } from "../../src/config/schema.ts";
+import { deployedConfig } from "../../scripts/config-diff/deployed.ts";
+import { diffConfigs, formatChanges } from "../../scripts/config-diff/diff.ts";
+
+const base = {
+  prefix: "/k7q",
+  plan: { events: { purchase_completed: { description: "Paid", owner: "growth", properties: { value: { type: "number", min: 0 } } } } },
+  destinations: { hook: { type: "webhook", url: "https://hooks.acme.io/t", secret: "HOOK_SECRET", pii: "hashed", mode: "dry_run" } },
+  rules: [{ name: "a", when: { field: "name", op: "eq", value: "purchase_completed" }, then: { only_destinations: ["hook"] } }],
+};
+const parse = (raw: unknown) => Config.parse(raw);
+
+describe("config:diff", () => {
+  it("reports no change for the same config, even when a default is spelled out", () => {
+    expect(diffConfigs(parse(base), parse({ ...base, consent: { honor_gpc: true } }))).toEqual([]);
+    expect(formatChanges([])).toBe("no change\n");
+  });
+
+  it("groups new events, changed destinations and consent, one line per whole new event", () => {
+    const after = structuredClone(base) as Record<string, any>;
+    after.plan.events.lead_submitted = { description: "Lead", owner: "ops" };
+    after.plan.events.purchase_completed.properties.value.min = 1;
+    after.destinations.hook.mode = "live";
+    after.consent = { honor_gpc: false };
+    const text = formatChanges(diffConfigs(parse(base), parse(after)));
+    expect(text).toMatch(/^events\n/);
+    expect(text).toContain("  + plan.events.lead_submitted (new)\n");
+    expect(text).toContain("  ~ plan.events.purchase_completed.properties.value.min: 0 → 1\n");
+    expect(text).toContain('destinations\n  ~ destinations.hook.mode: "dry_run" → "live"');
+    expect(text).toContain("consent\n  ~ consent.honor_gpc: true → false");
+    expect(text.match(/lead_submitted/g)).toHaveLength(1);
+  });
+
+  it("names a removed destination once", () => {
+    const after = { ...base, destinations: {}, rules: [] };
+    const text = formatChanges(diffConfigs(parse(base), parse(after)));
+    expect(text).toContain("  - destinations.hook (removed)");
+    expect(text).toContain("rules\n  - rules.a (removed)");
+  });
+});
+
+describe("the deployed config", () => {
+  const exec = (answers: Record<string, string>) => async (_cmd: string, args: string[]) => {
+    const key = args.slice(2, 4).join(" ");
+    if (!(key in answers)) throw new Error("Not logged in");
+    return answers[key]!;
+  };
+
+  it("reads TAGWIRE_CONFIG of the version serving most traffic during a gradual rollout", async () => {
+    const d = await deployedConfig(undefined, exec({
+      "deployments status": JSON.stringify({ versions: [{ version_id: "aaaaaaaa-1", percentage: 10 }, { version_id: "bbbbbbbb-2", percentage: 90 }] }),
+      "versions view": JSON.stringify({ resources: { bindings: [{ name: "TAGWIRE_CONFIG", type: "json", json: base }] } }),
+    }));
+    expect(d).toMatchObject({ raw: base });
+    expect("from" in d && d.from).toContain("bbbbbbbb 90%");
+  });
+
+  it("says why when wrangler cannot tell, so the caller falls back to git and says so", async () => {
+    expect(await deployedConfig(undefined, exec({}))).toMatchObject({ raw: null, why: expect.stringContaining("Not logged in") });
+    const bundled = await deployedConfig(undefined, exec({
+      "deployments status": JSON.stringify({ versions: [{ version_id: "cccccccc-3", percentage: 100 }] }),
+      "versions view": JSON.stringify({ resources: { bindings: [] } }),
+    }));
+    expect(bundled).toMatchObject({ raw: null, why: expect.stringContaining("bundled") });
+  });
+});
