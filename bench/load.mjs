@@ -149,6 +149,7 @@ export async function runLoad(spec) {
 const main = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (main && process.send) {
   process.on("message", async (spec) => process.send(await runLoad(spec)));
+  process.on("disconnect", () => process.exit(0)); // the runner is gone: stop sending
 } else if (main && process.argv[2]) {
   console.log(JSON.stringify(await runLoad(JSON.parse(process.argv[2]))));
 }

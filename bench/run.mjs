@@ -23,29 +23,44 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { countingEntry } from "./counting.mjs";
 import { startDouble } from "./double.mjs";
-import { startWebCM } from "./webcm.mjs";
-import { cpuSeconds, startWorker } from "./workerd.mjs";
 
+const USAGE = `npm run bench -- [--seconds 8] [--rate-seconds 5] [--concurrency 16] [--merge-seconds 1] [--outage]
+
+Runs an empty Worker, a durable empty Worker (sendBatch + acking consumer), Tagwire as deployed and WebCM, each
+on its own socket, under the same load in one run: req/s at saturation, CPU per event all-in, p50/p99 at half
+the maximum rate, accepted vs delivered, PASS/MISS against PRODUCT.md §10; then Durable Object calls, queue
+operations and SQLite rows per event, pipeline CPU per event inside workerd and the SDK's size. About 2 minutes;
+loopback only. --merge-seconds sets Tagwire's dedupe.merge_seconds for the run; --outage also runs the outage
+scenario (npm run bench:outage). Figures and how to read them: BENCHMARKS.md.`;
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
-  console.log(`npm run bench -- [--seconds 8] [--concurrency 16] [--outage]
-
-Measures Tagwire on workerd beside an empty Worker (throughput, CPU per request, pipeline CPU per event) and
-the SDK's size; --outage also runs the outage scenario (npm run bench:outage). Loopback only.`);
+  console.log(USAGE);
   process.exit(0);
 }
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "8" },
-    "rate-seconds": { type: "string", default: "5" },
-    concurrency: { type: "string", default: "16" },
-    "merge-seconds": { type: "string", default: "1" },
-    outage: { type: "boolean", default: false },
-  },
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      seconds: { type: "string", default: "8" },
+      "rate-seconds": { type: "string", default: "5" },
+      concurrency: { type: "string", default: "16" },
+      "merge-seconds": { type: "string", default: "1" },
+      outage: { type: "boolean", default: false },
+    },
+  }));
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : e}\n\n${USAGE}`);
+  process.exit(2);
+}
+// Ctrl-C or a kill: exit through the exit handlers, which stop WebCM (workerd and the load process stop with us).
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => process.exit(130));
+// Loaded after the usage check, so --help answers at once: wrangler, esbuild and Miniflare take seconds to load.
+const { build } = await import("esbuild");
+const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+const { startWebCM } = await import("./webcm.mjs");
+const { cpuSeconds, startWorker } = await import("./workerd.mjs");
+
 const SECONDS = Number(values.seconds);
 const RATE_SECONDS = Number(values["rate-seconds"]);
 const CONCURRENCY = Number(values.concurrency);

@@ -101,6 +101,8 @@ export async function startWebCM(endpoint, outDir) {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NODE_ENV: "production" },
   });
+  // WebCM is not a child that dies with us by itself (workerd is): never leave it listening.
+  process.once("exit", () => child.kill());
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
