@@ -2,6 +2,7 @@
 import type { DebugLog } from "./debug/DebugLog.ts";
 import type { Deduper } from "./dedupe/Deduper.ts";
 import type { DeadLetters } from "./delivery/DeadLetters.ts";
+import type { IdentityGraph } from "./identity/graph/IdentityGraph.ts";
 import type { QueueMessage } from "./queue/messages.ts";
 import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
@@ -15,6 +16,8 @@ export interface Env {
   STATS: DurableObjectNamespace<Stats>;
   /** Global pacing of destinations with a rate limit (HubSpot). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** The identity graph's shards (src/identity/graph): persons, their identifiers and touches. */
+  IDENTITY: DurableObjectNamespace<IdentityGraph>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   [secret: string]: unknown;

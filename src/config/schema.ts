@@ -150,6 +150,27 @@ export const CookieConfig = z
   })
   .default({ id_name: "tw_id", session_name: "tw_sid", clicks_name: "tw_clk", max_age_days: 400, session_minutes: 30 });
 
+/** Click-id keys the identity graph keeps for server events, and Meta's cookies. */
+const BROWSER_ID_KEYS = ["gclid", "gbraid", "wbraid", "fbclid", "ttclid", "li_fat_id", "msclkid", "ScCid", "rdt_cid", "epik", "fbc", "fbp"] as const;
+
+export const IdentityConfig = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Link visitors into persons, record touches and attribute conversions (docs/identity.md)"),
+    shards: z.int().min(1).max(1024).default(16).describe("Durable Objects the identity graph is spread over"),
+    max_links: z.int().min(1).max(1000).default(50).describe("Identifiers one person may have; further links are refused and counted"),
+    direct_window_days: z
+      .number()
+      .nonnegative()
+      .max(400)
+      .default(30)
+      .describe("A direct visit replaces the last touch only when that touch is older than this"),
+    browser_windows_days: z
+      .partialRecord(z.enum(BROWSER_ID_KEYS), z.number().nonnegative().max(400))
+      .default({})
+      .describe("How long after it was seen a click id (or fbc/fbp) is still added to a server event; defaults in docs/identity.md"),
+  })
+  .default({ enabled: true, shards: 16, max_links: 50, direct_window_days: 30, browser_windows_days: {} });
+
 export const Config = z
   .strictObject({
     version: z.string().default("dev").describe("Your config's version, shown by /health"),
@@ -203,6 +224,7 @@ export const Config = z
       .record(z.string(), z.strictObject({ secret: SecretName }))
       .default({})
       .describe("Server-to-server sources and the secret each signs with"),
+    identity: IdentityConfig,
     admin: z
       .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN") })
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),

@@ -14,6 +14,7 @@ import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
 import type { Released } from "../dedupe/Deduper.ts";
 import { definitionOf } from "../destinations/registry.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
+import { identify } from "../identity/graph/identify.ts";
 import { secretFrom, type Env } from "../env.ts";
 import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage } from "../queue/messages.ts";
 import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
@@ -200,6 +201,8 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     }
   }
 
+  // Identity graph: links, touches, attribution and browser ids for the fresh events (src/identity/graph).
+  units.splice(0, units.length, ...(await identify(cfg, env, units, now)));
   const { results, recorded } = await deliverAll(cfg, env, units, deps);
   if (cfg.debug) {
     const fresh = units.filter((u) => u.attempt === 0 && u.replayed_at === undefined).map((u) => u.event);

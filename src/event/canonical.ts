@@ -2,6 +2,7 @@
  * The canonical event: the one shape every source (browser, pixel, server) is turned into, and the only
  * thing dedupe, delivery and destination adapters ever see. Documented field by field in README.
  */
+import type { Attribution } from "../identity/graph/state.ts";
 
 export type EventSource = "browser" | "pixel" | "server";
 
@@ -134,4 +135,6 @@ export interface CanonicalEvent {
   violations?: Violation[];
   /** Present when copies of this conversion were merged into it: each copy's event_id and source. */
   merged_from?: MergedCopy[];
+  /** On conversions: what brought this person (src/identity/graph; docs/identity.md). */
+  attribution?: Attribution;
 }
