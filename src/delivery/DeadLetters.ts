@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
+import { eventMatches } from "../identity/graph/match.ts";
 
 /** Oldest rows go first beyond this, so a misconfigured destination cannot grow storage without bound. */
 const KEEP = 100_000;
@@ -93,6 +94,19 @@ export class DeadLetters extends DurableObject {
   /** Re-enqueueing failed: the entries are dead letters again. */
   unmark(ids: number[]): void {
     for (const id of ids) this.ctx.storage.sql.exec("UPDATE dead SET replayed_at = NULL WHERE id = ?", id);
+  }
+
+  /** Erasure (docs/identity.md): deletes dead letters whose event carries one of these hashed identity keys. */
+  async erase(keys: string[]): Promise<number> {
+    const set = new Set(keys);
+    let n = 0;
+    for (const r of this.ctx.storage.sql.exec<{ id: number; event: string }>("SELECT id, event FROM dead").toArray()) {
+      if (await eventMatches(JSON.parse(r.event) as CanonicalEvent, set)) {
+        this.ctx.storage.sql.exec("DELETE FROM dead WHERE id = ?", r.id);
+        n++;
+      }
+    }
+    return n;
   }
 
   private select(q: DeadLetterQuery, withReplayed: boolean): Row[] {
