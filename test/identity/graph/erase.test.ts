@@ -1,7 +1,7 @@
 /** POST P/admin/erase removes a person from the graph, held copies, dead letters and the debug log. */
 import { expect, it } from "vitest";
 import { debugLog } from "../../../src/debug/record.ts";
-import { deadLetters } from "../../../src/delivery/DeadLetters.ts";
+import { deadLetters, type DeadLetter } from "../../../src/delivery/DeadLetters.ts";
 import { queueFor } from "../../helpers/queue.ts";
 import { signedRequest } from "../../helpers/s2s.ts";
 import { BASE, P, bucket, call, configWithHook, doubleRequests, scriptDouble, send, testEnv } from "../../helpers/worker.ts";
@@ -26,7 +26,7 @@ it("erases a person from every store and answers what went and what cannot be er
   await send({ name: "page_viewed", page: { url: "https://shop.example.com/?utm_source=news&utm_campaign=fall" } }, { ...o, headers: cookie });
   // A purchase held for its merge window in a dedupe shard.
   await send({ name: "purchase_completed", event_id: `evt_${uid()}`, properties: { order_id: `ord_${uid()}`, value: 10, currency: "USD" } }, { ...o, headers: cookie });
-  expect((await deadLetters(testEnv).list({ limit: 1000 })).some((d) => d.event.anonymous_id === anon)).toBe(true);
+  expect(((await deadLetters(testEnv).list({ limit: 1000 })) as unknown as DeadLetter[]).some((d) => d.event.anonymous_id === anon)).toBe(true);
   expect(await nodeOf(await keys.user(user))).not.toBeNull();
 
   expect((await call(eraseRequest({ user_id: user }, "wrong"))).status).toBe(401);
@@ -41,7 +41,7 @@ it("erases a person from every store and answers what went and what cannot be er
 
   // Nothing of the person remains in any store Tagwire keeps.
   for (const k of [await keys.user(user), await keys.anon(anon), await keys.email(email)]) expect(await nodeOf(k)).toBeNull();
-  expect((await deadLetters(testEnv).list({ limit: 1000, replayed: true })).some((d) => JSON.stringify(d).includes(anon))).toBe(false);
+  expect(((await deadLetters(testEnv).list({ limit: 1000, replayed: true })) as unknown as DeadLetter[]).some((d) => JSON.stringify(d).includes(anon))).toBe(false);
   const logged = JSON.stringify([...(await debugLog(testEnv).list("event", 500)), ...(await debugLog(testEnv).list("request", 500))]);
   expect(logged).not.toContain(anon);
   expect(logged).not.toContain(user);
