@@ -156,7 +156,7 @@ const BROWSER_ID_KEYS = ["gclid", "gbraid", "wbraid", "fbclid", "ttclid", "li_fa
 export const IdentityConfig = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Link visitors into persons, record touches and attribute conversions (docs/identity.md)"),
-    shards: z.int().min(1).max(1024).default(16).describe("Durable Objects the identity graph is spread over"),
+    shards: z.int().min(1).max(1024).default(8).describe("Durable Objects the identity graph is spread over (changing it orphans existing persons)"),
     max_links: z.int().min(1).max(1000).default(50).describe("Identifiers one person may have; further links are refused and counted"),
     direct_window_days: z
       .number()
@@ -169,7 +169,7 @@ export const IdentityConfig = z
       .default({})
       .describe("How long after it was seen a click id (or fbc/fbp) is still added to a server event; defaults in docs/identity.md"),
   })
-  .default({ enabled: true, shards: 16, max_links: 50, direct_window_days: 30, browser_windows_days: {} });
+  .default({ enabled: true, shards: 8, max_links: 50, direct_window_days: 30, browser_windows_days: {} });
 
 export const Config = z
   .strictObject({

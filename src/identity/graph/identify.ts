@@ -120,9 +120,11 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
   }
   if (work.length === 0) return [...units];
 
-  // 1. Resolve every key to its root (at most three hops: a root always outranks what points at it).
+  // 1. Resolve the keys to link to their roots (at most three hops: a root always outranks what points at it).
+  // An unverified visitor's anonymous id is not resolved first: observing at its node answers "moved" when
+  // it belongs to a person, which costs the same call.
   const resolved = new Map<string, string>();
-  let pending = [...new Set(work.flatMap((w) => [...w.link, ...(w.anonymous ? [w.anonymous] : [])]))];
+  let pending = [...new Set(work.flatMap((w) => w.link))];
   for (const k of pending) if (roots.has(k)) resolved.set(k, roots.get(k)!);
   pending = pending.filter((k) => !resolved.has(k));
   const chain = new Map<string, string>(pending.map((k) => [k, k]));
@@ -172,7 +174,7 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
   for (const [k, r] of resolved) remember(roots, k, r);
 
   // 3. Observe, and read back what conversions and server events need.
-  for (const w of work) w.root ??= rootOf(w.anonymous ?? w.link[0]!);
+  for (const w of work) w.root ??= w.anonymous ? (roots.get(w.anonymous) ?? w.anonymous) : rootOf(w.link[0]!);
   const states = new Map<Work, PersonState | null>();
   let todo = work.filter((w) => w.obs !== null || w.read);
   for (let hop = 0; hop < 3 && todo.length; hop++) {
@@ -183,7 +185,10 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
       if (r.kind === "moved") {
         w.root = r.root;
         again.push(w);
-      } else if (r.kind === "ok") states.set(w, r.state ?? null);
+      } else if (r.kind === "ok") {
+        states.set(w, r.state ?? null);
+        if (w.anonymous) remember(roots, w.anonymous, w.root!);
+      }
     });
     todo = again;
   }

@@ -38,7 +38,7 @@ export function setup(patch?: (c: Record<string, any>) => void) {
   };
 }
 
-const shards = 16;
+const shards = 8;
 
 export async function nodeOf(key: string) {
   return graphStub(testEnv, graphShard(key, shards)).node(key);
