@@ -113,3 +113,12 @@ it("never merges two distinct user ids, even through a shared verified email", a
   expect(await rootOf(await keys.user(u2))).toBe(await keys.user(u2));
   expect((await nodeOf(await keys.user(u2)))!.members).toEqual([await keys.anon(anon)]);
 });
+
+it("never gives a server event a made-up anonymous id, session or fbp", async () => {
+  const t = setup((c) => (c.destinations.meta = { type: "meta", mode: "dry_run", pixel_id: "1234567890", access_token: "META_TOKEN" }));
+  await t.server({ name: "purchase_completed", event_id: `evt_${uid()}`, user_id: `user_${uid()}`, properties: { order_id: `ord_${uid()}`, value: 5, currency: "USD" } });
+  const [sent] = await t.sent();
+  expect(sent!.source).toBe("server");
+  expect(sent!.click_ids).toEqual({});
+  expect(sent).toMatchObject({ anonymous_id: null, session_id: null });
+});
