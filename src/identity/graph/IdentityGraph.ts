@@ -25,7 +25,7 @@ export type GraphOp =
   | { op: "unreserve"; root: string; member: string }
   /** At a root: apply an event's observation; `read` returns the person's state afterwards. */
   | { op: "observe"; root: string; obs: Observation | null; read: boolean; directWindowDays: number }
-  /** Deletes these keys and every node pointing at one of them; returns the members of deleted roots. */
+  /** Deletes these keys; returns the identifiers the deleted roots listed. */
   | { op: "erase"; keys: string[] };
 
 export type GraphResult =
@@ -143,22 +143,16 @@ export class IdentityGraph extends DurableObject {
         return o.read ? { kind: "ok", state: after } : { kind: "ok" };
       }
       case "erase": {
-        const sql = this.ctx.storage.sql;
+        // A root lists every identifier pointing at it (a link is reserved in that list before it is
+        // claimed), so erasure follows the lists and never scans the table.
         const members: string[] = [];
         let deleted = 0;
         for (const k of o.keys) {
           const r = this.row(k);
-          if (r) {
-            members.push(...(JSON.parse(r.members) as string[]));
-            sql.exec("DELETE FROM nodes WHERE key = ?", k);
-            deleted++;
-          }
-          const aliases = sql.exec<{ key: string; members: string }>("SELECT key, members FROM nodes WHERE root = ?", k).toArray();
-          for (const a of aliases) {
-            members.push(a.key, ...(JSON.parse(a.members) as string[]));
-            sql.exec("DELETE FROM nodes WHERE key = ?", a.key);
-            deleted++;
-          }
+          if (!r) continue;
+          members.push(...(JSON.parse(r.members) as string[]));
+          this.ctx.storage.sql.exec("DELETE FROM nodes WHERE key = ?", k);
+          deleted++;
         }
         return { kind: "erased", deleted, members };
       }

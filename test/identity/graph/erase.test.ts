@@ -58,3 +58,14 @@ it("answers 400 naming the field for a bad erase request", async () => {
     expect(JSON.stringify(await res.json())).toContain(`"path":"${path}"`);
   }
 });
+
+it("erases by email a person whose device was linked to the email before the user id", async () => {
+  const config = configWithHook(bucket());
+  const [user, anon, email] = [`user_${uid()}`, `anon_${uid()}`, `chain.${uid()}@example.com`];
+  await call(await signedRequest({ type: "identify", name: "user_identified", anonymous_id: anon, traits: { email } }), { config });
+  await call(await signedRequest({ type: "identify", name: "user_identified", user_id: user, traits: { email } }), { config });
+  expect((await nodeOf(await keys.user(user)))!.members.sort()).toEqual([await keys.email(email), await keys.anon(anon)].sort());
+  const answer = (await (await call(eraseRequest({ email }))).json()) as { erased: Record<string, number> };
+  expect(answer.erased.identity_graph).toBe(3);
+  for (const k of [await keys.user(user), await keys.anon(anon), await keys.email(email)]) expect(await nodeOf(k)).toBeNull();
+});
