@@ -115,7 +115,10 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
     const toLink = link.length > 1 && !link.every((k) => roots.has(k) && roots.get(k) === roots.get(link[0]!));
     if (!conversion && !trustedServer && !newSession && !toLink) continue;
     if (link.length === 0 && !anonymous) continue;
-    work.push({ i, event: e, link, ...(anonymous ? { anonymous } : {}), obs: newSession || conversion ? observationOf(cfg, e) : null, read: conversion || trustedServer, conversion, trustedServer });
+    // What a merged event's browser copy saw is not written into the verified person (a guessed order id
+    // must not bring a stranger's touches or click ids); that browser's own events record its visits.
+    const observe = (newSession || conversion) && !(trusted && browserCopy);
+    work.push({ i, event: e, link, ...(anonymous ? { anonymous } : {}), obs: observe ? observationOf(cfg, e) : null, read: conversion || trustedServer, conversion, trustedServer });
     if (sessionKey && newSession) remember(sessions, sessionKey);
   }
   if (work.length === 0) return [...units];
@@ -165,11 +168,18 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
       return { shard: j.target, op: { op: "adopt", root: j.target, member: j.member, state: c.state ?? null, members: c.members ?? [], directWindowDays: windowDays } };
     });
     await runAll(env, shards, finish, now);
-    ok.forEach((j, n) => {
-      if (claimed[n]!.kind === "ok") {
-        for (const [k, r] of resolved) if (r === j.member) resolved.set(k, j.target);
-      }
+    // Roots found stale (merged elsewhere meanwhile) are not cached: the next event resolves them afresh.
+    const stale = new Set<string>();
+    joins.forEach((j, n) => {
+      if (reserved[n]!.kind === "moved") stale.add(j.target);
     });
+    ok.forEach((j, n) => {
+      const c = claimed[n]!;
+      if (c.kind === "ok") {
+        for (const [k, r] of resolved) if (r === j.member) resolved.set(k, j.target);
+      } else if (c.kind === "refused" && c.reason === "taken") stale.add(j.member);
+    });
+    for (const [k, r] of resolved) if (stale.has(r)) resolved.delete(k);
   }
   for (const [k, r] of resolved) remember(roots, k, r);
 

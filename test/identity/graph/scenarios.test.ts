@@ -1,5 +1,8 @@
 /** The issue's scenarios, end to end: browser and signed server events through the Worker and its consumer. */
 import { expect, it } from "vitest";
+import { queueFor } from "../../helpers/queue.ts";
+import { signedRequest } from "../../helpers/s2s.ts";
+import { bucket, call, configWithHook, send, testEnv } from "../../helpers/worker.ts";
 import { DAY, keys, nodeOf, rootOf, sessionAt, setup, uid } from "./helpers.ts";
 
 it("links two devices that signed in with one verified email into one person", async () => {
@@ -121,4 +124,23 @@ it("never gives a server event a made-up anonymous id, session or fbp", async ()
   expect(sent!.source).toBe("server");
   expect(sent!.click_ids).toEqual({});
   expect(sent).toMatchObject({ anonymous_id: null, session_id: null });
+});
+
+it("does not link the browser copy of a merged purchase to the backend's user, nor keep its click ids for them", async () => {
+  const b = bucket();
+  const config = configWithHook(b, (c) => (c.dedupe = { merge_seconds: 30 }));
+  const q = queueFor(config, testEnv);
+  const o = { config, extraEnv: { DELIVERY_QUEUE: q } };
+  const [stranger, user, order] = [`anon_${uid()}`, `user_${uid()}`, `ord_${uid()}`];
+  // A stranger's browser sends a purchase with a guessed order id and a click id of their own.
+  await send(
+    { name: "purchase_completed", event_id: `evt_${uid()}`, properties: { order_id: order, value: 1, currency: "USD" }, page: { url: "https://shop.example.com/?gclid=STRANGERCLICK" } },
+    { ...o, headers: { cookie: `tw_id=${stranger}; tw_sid=${sessionAt(Date.now())}` } },
+  );
+  await call(await signedRequest({ name: "purchase_completed", event_id: `evt_${uid()}`, user_id: user, properties: { order_id: order, value: 99, currency: "USD" } }), o);
+  await q.run(q.delayed.splice(0).map((d) => d.body));
+  expect(await rootOf(await keys.anon(stranger))).not.toBe(await keys.user(user));
+  const person = await nodeOf(await keys.user(user));
+  expect(person?.members ?? []).toEqual([]);
+  expect(JSON.stringify(person?.state ?? null)).not.toContain("STRANGERCLICK");
 });
