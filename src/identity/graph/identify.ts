@@ -103,15 +103,17 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
     if (u.attempt !== 0 || u.replayed_at !== undefined || !e.consent.analytics || e.context.bot) continue;
     const server = e.source === "server";
     const trusted = mayMerge(e, server);
+    const conversion = isConversion(cfg, e);
+    // Isolate memory only, so the raw visitor id may key it; nothing is hashed for a page view that is skipped.
+    const sessionKey = !server && e.session_id && e.anonymous_id ? `${e.anonymous_id}\u0000${e.session_id}` : undefined;
+    const newSession = sessionKey !== undefined && !sessions.has(sessionKey);
+    if (!trusted && !conversion && !newSession) continue;
     const nodes = await nodesOf(e);
     // A merged conversion's anonymous id came from the browser's (unsigned) copy: it is not linked.
     const browserCopy = e.merged_from?.some((c) => !c.signed) ?? false;
     const link = trusted ? keysOf({ ...nodes, ...(browserCopy ? { anonymous: undefined } : {}) }) : [];
     const anonymous = nodes.anonymous && !link.includes(nodes.anonymous) ? nodes.anonymous : undefined;
-    const conversion = isConversion(cfg, e);
     const trustedServer = server && trusted;
-    const sessionKey = !server && e.session_id && nodes.anonymous ? `${nodes.anonymous}\u0000${e.session_id}` : undefined;
-    const newSession = sessionKey !== undefined && !sessions.has(sessionKey);
     const toLink = link.length > 1 && !link.every((k) => roots.has(k) && roots.get(k) === roots.get(link[0]!));
     if (!conversion && !trustedServer && !newSession && !toLink) continue;
     if (link.length === 0 && !anonymous) continue;
