@@ -2,6 +2,7 @@
 import type { DebugLog } from "./debug/DebugLog.ts";
 import type { Deduper } from "./dedupe/Deduper.ts";
 import type { DeadLetters } from "./delivery/DeadLetters.ts";
+import type { IdentityGraph } from "./identity/graph/IdentityGraph.ts";
 import type { QueueMessage } from "./queue/messages.ts";
 import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
@@ -18,6 +19,8 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Per destination: its health and, while it is down, its parked events (src/delivery/Backlog.ts). */
   BACKLOG: DurableObjectNamespace<Backlog>;
+  /** The identity graph's shards (src/identity/graph): persons, their identifiers and touches. */
+  IDENTITY: DurableObjectNamespace<IdentityGraph>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   [secret: string]: unknown;

@@ -5,3 +5,4 @@ export { DeadLetters } from "./delivery/DeadLetters.ts";
 export { Stats } from "./stats/Stats.ts";
 export { RateLimiter } from "./delivery/RateLimiter.ts";
 export { Backlog } from "./delivery/Backlog.ts";
+export { IdentityGraph } from "./identity/graph/IdentityGraph.ts";

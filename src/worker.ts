@@ -19,7 +19,8 @@ export function tagwire(file: ConfigFile) {
         return json(500, { error: "config_invalid", status: "config_invalid", problems: loaded.problems });
       }
       try {
-        const res = await routerFor(loaded.config).fetch(request, { cfg: loaded.config, env, exec, now: Date.now() });
+        // Routes reach stores that read the config themselves (dead letters): hand them the bundled one too.
+        const res = await routerFor(loaded.config).fetch(request, { cfg: loaded.config, env: configOf.env(env), exec, now: Date.now() });
         return res ?? errorResponse(404, "not_found", [{ path: "path", message: `no route ${new URL(request.url).pathname}` }]);
       } catch (e) {
         if (e instanceof HttpError) return errorResponse(e.status, e.code, e.details, e.headers);

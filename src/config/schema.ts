@@ -227,6 +227,27 @@ export const RouteNames = z
   .describe("Names of the public routes under the prefix (rename them when a filter list starts matching one)");
 export type RouteNames = z.infer<typeof RouteNames>;
 
+/** Click-id keys the identity graph keeps for server events, and Meta's cookies. */
+const BROWSER_ID_KEYS = ["gclid", "gbraid", "wbraid", "fbclid", "ttclid", "li_fat_id", "msclkid", "ScCid", "rdt_cid", "epik", "fbc", "fbp"] as const;
+
+export const IdentityConfig = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Link visitors into persons, record touches and attribute conversions (docs/identity.md)"),
+    shards: z.int().min(1).max(1024).default(8).describe("Durable Objects the identity graph is spread over (changing it orphans existing persons)"),
+    max_links: z.int().min(1).max(1000).default(50).describe("Identifiers one person may have; further links are refused and counted"),
+    direct_window_days: z
+      .number()
+      .nonnegative()
+      .max(400)
+      .default(30)
+      .describe("A direct visit replaces the last touch only when that touch is older than this"),
+    browser_windows_days: z
+      .partialRecord(z.enum(BROWSER_ID_KEYS), z.number().nonnegative().max(400))
+      .default({})
+      .describe("How long after it was seen a click id (or fbc/fbp) is still added to a server event; defaults in docs/identity.md"),
+  })
+  .default({ enabled: true, shards: 8, max_links: 50, direct_window_days: 30, browser_windows_days: {} });
+
 export const Config = z
   .strictObject({
     version: z.string().default("dev").describe("Your config's version, shown by /health"),
@@ -285,6 +306,7 @@ export const Config = z
       .record(z.string(), z.strictObject({ secret: SecretName }))
       .default({})
       .describe("Server-to-server sources and the secret each signs with"),
+    identity: IdentityConfig,
     admin: z
       .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN") })
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),

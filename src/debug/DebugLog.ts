@@ -3,6 +3,8 @@
  * debug view. One object per Worker; only written when `debug = true`.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { CanonicalEvent } from "../event/canonical.ts";
+import { eventMatches, rawIdentifiers } from "../identity/graph/match.ts";
 
 export type DebugKind = "event" | "request";
 const KEEP = 500;
@@ -35,6 +37,34 @@ export class DebugLog extends DurableObject {
       .exec<{ data: string }>("SELECT data FROM log WHERE kind = ? ORDER BY seq DESC LIMIT ?", kind, Math.min(limit, KEEP))
       .toArray()
       .map((r) => JSON.parse(r.data) as unknown);
+  }
+
+  /**
+   * Erasure: deletes logged events that carry one of these hashed identity keys, then every logged request
+   * whose body mentions one of those events' ids or raw identifiers. Returns how many entries went.
+   */
+  async erase(keys: string[]): Promise<number> {
+    this.init();
+    const sql = this.ctx.storage.sql;
+    const set = new Set(keys);
+    // Outbound bodies carry the email hashed the same way the graph hashes it (SHA-256 of the trimmed, lowercased address).
+    const needles = new Set<string>(keys.filter((k) => k.startsWith("e:")).map((k) => k.slice(2)));
+    let n = 0;
+    for (const r of sql.exec<{ seq: number; data: string }>("SELECT seq, data FROM log WHERE kind = 'event'").toArray()) {
+      const e = JSON.parse(r.data) as CanonicalEvent;
+      if (!(await eventMatches(e, set))) continue;
+      needles.add(e.event_id);
+      for (const v of rawIdentifiers(e)) needles.add(v);
+      sql.exec("DELETE FROM log WHERE seq = ?", r.seq);
+      n++;
+    }
+    for (const r of sql.exec<{ seq: number; data: string }>("SELECT seq, data FROM log WHERE kind = 'request'").toArray()) {
+      if ([...needles].some((x) => r.data.includes(x))) {
+        sql.exec("DELETE FROM log WHERE seq = ?", r.seq);
+        n++;
+      }
+    }
+    return n;
   }
 
   clear(): void {

@@ -15,6 +15,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { KeyClaim } from "./keys.ts";
 import { mergeCopies } from "./merge.ts";
+import { eventMatches } from "../identity/graph/match.ts";
 
 /** Expired keys and released holds are deleted this often (a full scan; no index to keep writes low). */
 const PURGE_EVERY_MS = 15 * 60_000;
@@ -106,6 +107,22 @@ export class Deduper extends DurableObject<unknown> {
   /** take() for several holds in one call (a consumer batch's release messages of this shard). */
   takeMany(releases: { token: string; by: string }[]): (Released | null)[] {
     return releases.map((r) => this.take(r.token, r.by));
+  }
+
+  /**
+   * Erasure: deletes held copies whose event carries one of these identity-graph keys (hashed identifiers).
+   * Claim rows hold only event ids and business keys, and expire with their window. Returns how many went.
+   */
+  async erase(keys: string[]): Promise<number> {
+    const set = new Set(keys);
+    let n = 0;
+    for (const h of this.ctx.storage.sql.exec<{ token: string; event: string }>("SELECT token, event FROM holds").toArray()) {
+      if (await eventMatches(JSON.parse(h.event) as CanonicalEvent, set)) {
+        this.ctx.storage.sql.exec("DELETE FROM holds WHERE token = ?", h.token);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Number of live keys (for tests and the scale docs). */

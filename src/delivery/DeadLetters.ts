@@ -132,6 +132,22 @@ export class DeadLetters extends DurableObject<Env> {
     return marked;
   }
 
+  /** Every row after `afterId`, in id order, at most `limit` (erasure scans the shard page by page). */
+  page(afterId: number, limit: number): StoredRow[] {
+    return this.ctx.storage.sql
+      .exec<Row>("SELECT * FROM dead WHERE id > ? ORDER BY id LIMIT ?", afterId, Math.max(1, Math.min(1_000, limit)))
+      .toArray()
+      .map(({ event, body, ...r }) => ({ ...r, payload: r.payload ?? "", legacy_event: r.payload === null ? event : "", legacy_body: r.payload === null ? body : "" }));
+  }
+
+  /** Deletes these rows (erasure); returns how many were there. */
+  remove(ids: number[]): number {
+    let n = 0;
+    for (const id of ids) n += this.ctx.storage.sql.exec("DELETE FROM dead WHERE id = ?", id).rowsWritten > 0 ? 1 : 0;
+    if (n) this.count(-n);
+    return n;
+  }
+
   /** Re-enqueueing failed: the entries are dead letters again. */
   unmark(ids: number[]): void {
     for (const id of ids) this.ctx.storage.sql.exec("UPDATE dead SET replayed_at = NULL WHERE id = ?", id);

@@ -20,6 +20,7 @@ import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
 import type { Released } from "../dedupe/Deduper.ts";
 import { definitionOf } from "../destinations/registry.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
+import { identify } from "../identity/graph/identify.ts";
 import { secretFrom, type Env } from "../env.ts";
 import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage, type StepProgress } from "../queue/messages.ts";
 import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
@@ -339,6 +340,9 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
   }
   const held = new Set<string>();
   for (const [d, rs] of decided) for (const id of rs.keys()) held.add(pairKey(d, id));
+
+  // Identity graph: links, touches, attribution and browser ids for the fresh events (src/identity/graph).
+  units.splice(0, units.length, ...(await identify(cfg, env, units, now)));
 
   // Destinations this isolate believes down: park their events untried (probes excepted), one call each.
   const parkedUntried = await parkUntried(env, units, held, now);

@@ -11,6 +11,7 @@
  * warning in the log on the first write of each isolate.
  */
 import { loadConfig } from "../config/load.ts";
+import { eventMatches } from "../identity/graph/match.ts";
 import { DEAD_LETTER_DEFAULTS, type DeadLetterSettings } from "../config/schema.ts";
 import type { Progress } from "../destinations/types.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
@@ -216,6 +217,32 @@ export class DeadLetterStore {
       }),
     );
     return opened.filter((o) => marked.has(o.d.id)).map((o) => ({ ...o.d, replayed_at: new Date(now).toISOString() }));
+  }
+
+  /**
+   * Erasure (docs/identity.md): deletes every dead letter whose event carries one of these hashed identity
+   * keys, opening sealed rows to look; returns how many were deleted. Rows sealed with a key no longer set
+   * cannot be read and are left (reported by the caller as not erasable).
+   */
+  async erase(keys: readonly string[]): Promise<number> {
+    const set = new Set(keys);
+    const { all } = await this.keys();
+    let n = 0;
+    for (const shard of this.shards()) {
+      const stub = this.stub(shard);
+      for (let after = 0; ; ) {
+        const rows = (await stub.page(after, 500)) as StoredRow[];
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.id;
+        const gone: number[] = [];
+        for (const r of rows) {
+          const d = await this.open(shard, r, all);
+          if (d.event && (await eventMatches(d.event, set))) gone.push(r.id);
+        }
+        if (gone.length) n += await stub.remove(gone);
+      }
+    }
+    return n;
   }
 
   /** Re-enqueueing failed: the entries are dead letters again. */

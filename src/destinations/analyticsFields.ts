@@ -25,3 +25,25 @@ export function traitsOf(u: UserTraits): Record<string, string> | undefined {
   for (const [k, v] of Object.entries(u)) if (typeof v === "string" && v.trim()) out[k] = v.trim();
   return Object.keys(out).length ? out : undefined;
 }
+
+/**
+ * A conversion's attribution (src/identity/graph) as a few flat properties, for tools that chart by
+ * property: first and last touch source/medium/campaign and the time to conversion. Empty when absent.
+ * The event's own properties win on a name clash.
+ */
+export function attributionProps(e: CanonicalEvent): Record<string, string | number> {
+  const a = e.attribution;
+  const out: Record<string, string | number> = {};
+  if (!a) return out;
+  const put = (k: string, v: string | number | null | undefined) => {
+    if (v !== null && v !== undefined && !(k in e.properties)) out[k] = v;
+  };
+  put("first_touch_source", a.first_touch?.source);
+  put("first_touch_medium", a.first_touch?.medium);
+  put("first_touch_campaign", a.first_touch?.campaign);
+  put("last_touch_source", a.last_touch?.source);
+  put("last_touch_medium", a.last_touch?.medium);
+  put("last_touch_campaign", a.last_touch?.campaign);
+  put("seconds_to_conversion", a.seconds_from_first_touch);
+  return out;
+}

@@ -2,6 +2,7 @@
  * The canonical event: the one shape every source (browser, pixel, server) is turned into, and the only
  * thing dedupe, delivery and destination adapters ever see. Documented field by field in README.
  */
+import type { Attribution } from "../identity/graph/state.ts";
 
 export type EventSource = "browser" | "pixel" | "server";
 
@@ -143,4 +144,6 @@ export interface CanonicalEvent {
   ga4_hit?: Ga4Hit;
   /** A gtag hit the tracking plan rejects or drops: forwarded to GA4 as a hit (transport "collect") and nowhere else. */
   ga4_only?: true;
+  /** On conversions: what brought this person (src/identity/graph; docs/identity.md). */
+  attribution?: Attribution;
 }

@@ -64,8 +64,9 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
       if ((CLICK_ID_KEYS as readonly string[]).includes(k) || k === "fbc" || k === "fbp") click_ids[k as keyof ClickIds] = v;
     }
   }
-  if (visitor.fbc) click_ids.fbc ??= visitor.fbc;
-  if (visitor.fbp) click_ids.fbp ??= visitor.fbp;
+  // A server request has no browser: it never gets a made-up fbp/fbc, anonymous id or session (only what it sent).
+  if (!server && visitor.fbc) click_ids.fbc ??= visitor.fbc;
+  if (!server && visitor.fbp) click_ids.fbp ??= visitor.fbp;
 
   const ctx = e.context;
   const canonical: CanonicalEvent = {
@@ -75,8 +76,8 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
     received_at: new Date(now).toISOString(),
     source: i.source,
     // An event whose own consent denies analytics carries no visitor id, even if the batch's latest call allowed it.
-    anonymous_id: (server ? e.anonymous_id : undefined) ?? (i.consent.analytics ? visitor.anonymous_id : null),
-    session_id: (server ? e.session_id : undefined) ?? (i.consent.analytics ? visitor.session_id : null),
+    anonymous_id: server ? (e.anonymous_id ?? null) : i.consent.analytics ? visitor.anonymous_id : null,
+    session_id: server ? (e.session_id ?? null) : i.consent.analytics ? visitor.session_id : null,
     user_id: e.user_id ?? null,
     properties: e.properties ?? {},
     value: i.plan.value,

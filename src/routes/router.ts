@@ -15,6 +15,7 @@ import { ingest } from "./ingest.ts";
 import { pixel } from "./pixel.ts";
 import { demo, sdkScript, sdkVersioned } from "./sdk.ts";
 import { listDeadLetters, replayDeadLetters } from "./admin.ts";
+import { erase } from "./erase.ts";
 import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
 
@@ -53,6 +54,7 @@ export function buildRouter(cfg: Config) {
     route("/admin/dead-letters", { GET: listDeadLetters });
     route("/admin/replay", { POST: replayDeadLetters });
     route("/admin/stats", { GET: stats });
+    route("/admin/erase", { POST: erase });
     route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
     route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
     route("/debug/clear", { POST: debugClear });

@@ -38,6 +38,7 @@ export const EVENT_ROOTS = [
   "click_ids",
   "user",
   "context",
+  "attribution",
   "consent",
 ] as const;
 

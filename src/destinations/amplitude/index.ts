@@ -7,7 +7,7 @@ import { z } from "zod";
 import { classifyResponse } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, lineItemsOf, orderIdOf, secretNameSetting } from "../adFields.ts";
-import { traitsOf } from "../analyticsFields.ts";
+import { attributionProps, traitsOf } from "../analyticsFields.ts";
 import type { BuildContext, BuildResult, BuiltRequest, DestinationDefinition, Outcome, Skip, VendorResponse } from "../types.ts";
 
 export const AMPLITUDE_API = "2/httpapi";
@@ -26,7 +26,7 @@ function event(e: CanonicalEvent, name: string): Record<string, unknown> | strin
   if (e.user_id && e.user_id.length >= 5) out.user_id = e.user_id;
   if (e.anonymous_id) out.device_id = e.anonymous_id;
   if (!out.user_id && !out.device_id) return "no user_id (≥ 5 characters) or device id";
-  const props: Record<string, unknown> = { ...e.properties };
+  const props: Record<string, unknown> = { ...attributionProps(e), ...e.properties };
   if (e.currency !== null) props.currency = e.currency;
   if (e.page.url) props.page_url = e.page.url;
   out.event_properties = props;

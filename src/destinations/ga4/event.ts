@@ -90,6 +90,15 @@ export function eventParams(e: CanonicalEvent, vendorName: string, engagementMs:
     if (k === "items" || k === "order_id" || !NAME.test(k) || RESERVED_PREFIXES.some((x) => k.startsWith(x))) continue;
     put(k, scalar(v));
   }
+  // Attribution from the identity graph, last: GA4 keeps 25 parameters and drops the rest silently, so these
+  // only take room the event's own parameters left.
+  const a = e.attribution;
+  if (a) {
+    put("first_touch_source", a.first_touch ? scalar(a.first_touch.source) : undefined);
+    put("first_touch_medium", a.first_touch ? scalar(a.first_touch.medium) : undefined);
+    put("first_touch_campaign", a.first_touch?.campaign ? scalar(a.first_touch.campaign) : undefined);
+    put("seconds_to_conversion", a.seconds_from_first_touch ?? undefined);
+  }
   return p;
 }
 

@@ -34,8 +34,34 @@ export function traitProps(e: CanonicalEvent): Props {
 /** Custom property that records when the first touch was set; read to decide whether to set it again. */
 export const FIRST_TOUCH_AT = "tagwire_first_touch_at";
 
-/** `tagwire_<first|last>_*` source properties, or nothing when the event carries no campaign or click id. */
+/** The graph's touch (src/identity/graph) as `tagwire_<first|last>_*` properties, with the time to conversion. */
+function attributedProps(e: CanonicalEvent, which: "first" | "last"): Props | undefined {
+  const a = e.attribution;
+  const t = which === "first" ? a?.first_touch : a?.last_touch;
+  if (!a || !t) return undefined;
+  const p = `tagwire_${which}_`;
+  const out: Props = {};
+  put(out, `${p}utm_source`, t.source);
+  put(out, `${p}utm_medium`, t.medium);
+  put(out, `${p}utm_campaign`, t.campaign);
+  put(out, `${p}utm_term`, t.term);
+  put(out, `${p}utm_content`, t.content);
+  const click = CLICK_ID_KEYS.find((k) => t.click_ids[k]);
+  put(out, `${p}click_id`, click ? `${click}:${t.click_ids[click]!.value}` : undefined);
+  put(out, `${p}page_url`, t.landing_page);
+  put(out, `${p}referrer`, t.referrer);
+  out[`${p}touch_at`] = new Date(t.at).toISOString();
+  if (which === "last" && a.seconds_from_first_touch !== null) out.tagwire_seconds_to_conversion = String(a.seconds_from_first_touch);
+  return out;
+}
+
+/**
+ * `tagwire_<first|last>_*` source properties: on conversions, the person's touches from the identity graph;
+ * otherwise this event's own campaign, or nothing when it carries no campaign or click id.
+ */
 export function touchProps(e: CanonicalEvent, which: "first" | "last"): Props {
+  const attributed = attributedProps(e, which);
+  if (attributed) return attributed;
   const c = e.campaign;
   const click = CLICK_ID_KEYS.find((k) => e.click_ids[k]);
   if (!c.source && !c.medium && !c.name && !c.term && !c.content && !click) return {};

@@ -8,7 +8,7 @@ import { classifyResponse } from "../../delivery/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { sha256Hex } from "../../identity/hash.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
-import { distinctIdOf } from "../analyticsFields.ts";
+import { attributionProps, distinctIdOf } from "../analyticsFields.ts";
 import type { BuildContext, BuildResult, BuiltRequest, DestinationDefinition, Outcome, Skip, VendorResponse } from "../types.ts";
 
 export const MIXPANEL_API = "import";
@@ -29,7 +29,7 @@ export async function insertIdOf(eventId: string): Promise<string> {
 }
 
 async function record(e: CanonicalEvent, name: string, distinctId: string): Promise<Record<string, unknown>> {
-  const p: Record<string, unknown> = { ...e.properties, time: Date.parse(e.time), distinct_id: distinctId, $insert_id: await insertIdOf(e.event_id) };
+  const p: Record<string, unknown> = { ...attributionProps(e), ...e.properties, time: Date.parse(e.time), distinct_id: distinctId, $insert_id: await insertIdOf(e.event_id) };
   if (e.anonymous_id) p.$device_id = e.anonymous_id;
   if (e.user_id) p.$user_id = e.user_id;
   if (e.value !== null) p.value = e.value;

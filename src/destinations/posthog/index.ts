@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
-import { distinctIdOf, traitsOf, uuidOf } from "../analyticsFields.ts";
+import { attributionProps, distinctIdOf, traitsOf, uuidOf } from "../analyticsFields.ts";
 import type { BuildContext, BuildResult, DestinationDefinition, Skip } from "../types.ts";
 
 export const POSTHOG_API = "batch";
@@ -20,7 +20,7 @@ export const PostHogSettings = z.object({
 export type PostHogSettings = z.infer<typeof PostHogSettings>;
 
 async function capture(e: CanonicalEvent, name: string, distinctId: string): Promise<Record<string, unknown>> {
-  const props: Record<string, unknown> = { ...e.properties, distinct_id: distinctId };
+  const props: Record<string, unknown> = { ...attributionProps(e), ...e.properties, distinct_id: distinctId };
   if (e.value !== null) props.value = e.value;
   if (e.currency !== null) props.currency = e.currency;
   if (e.page.url) props.$current_url = e.page.url;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, lineItemsOf, orderIdOf, secretNameSetting } from "../adFields.ts";
-import { traitsOf } from "../analyticsFields.ts";
+import { attributionProps, traitsOf } from "../analyticsFields.ts";
 import type { BuildContext, BuildResult, BuiltRequest, DestinationDefinition, Skip } from "../types.ts";
 
 export const SEGMENT_API_VERSION = "v1";
@@ -47,7 +47,7 @@ function message(e: CanonicalEvent, name: string): Record<string, unknown> {
   const base = { messageId: e.event_id, timestamp: e.time, ...ids, context };
   if (e.name === "user_identified") return { type: "identify", ...base, traits: traits ?? {} };
   if (traits) context.traits = traits;
-  const properties: Record<string, unknown> = { ...e.properties };
+  const properties: Record<string, unknown> = { ...attributionProps(e), ...e.properties };
   if (e.value !== null) properties[name === "Order Completed" ? "revenue" : "value"] = e.value;
   if (e.currency !== null) properties.currency = e.currency;
   const order = orderIdOf(e);

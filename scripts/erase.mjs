@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * Erases one person through the admin endpoint:
+ *   npm run erase -- --user-id ID | --email ADDRESS [--phone +14155550100] [--anonymous-id ID] [--url https://t.shop.example.com/k7q]
+ * The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable (never a flag: flags end up in
+ * shell history). Prints what was removed and what cannot be (docs/identity.md).
+ */
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    "user-id": { type: "string" },
+    email: { type: "string" },
+    phone: { type: "string" },
+    "anonymous-id": { type: "string" },
+    url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
+  },
+});
+
+function fail(msg) {
+  console.error(`erase: ${msg}`);
+  process.exit(2);
+}
+
+const token = process.env.TAGWIRE_ADMIN_TOKEN;
+if (!token) fail("set TAGWIRE_ADMIN_TOKEN to the Worker's admin token");
+const body = {
+  ...(values["user-id"] ? { user_id: values["user-id"] } : {}),
+  ...(values.email ? { email: values.email } : {}),
+  ...(values.phone ? { phone: values.phone } : {}),
+  ...(values["anonymous-id"] ? { anonymous_id: values["anonymous-id"] } : {}),
+};
+if (Object.keys(body).length === 0) fail("give --user-id or --email (or --phone, --anonymous-id)");
+
+const base = values.url.replace(/\/+$/, "");
+const res = await fetch(`${base}/admin/erase`, {
+  method: "POST",
+  headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+  body: JSON.stringify(body),
+}).catch((e) => fail(`cannot reach ${base}: ${e.cause?.message ?? e.message}`));
+const answer = await res.json().catch(() => ({}));
+if (!res.ok) fail(`${res.status} ${JSON.stringify(answer)}`);
+const e = answer.erased;
+console.log(`erased: ${e.identity_graph} graph node(s), ${e.dedupe_holds} held event(s), ${e.dead_letters} dead letter(s), ${e.debug_log} debug log entr(ies)`);
+console.log("not erasable here:");
+for (const line of answer.not_erased) console.log(`  - ${line}`);
