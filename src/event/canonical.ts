@@ -86,7 +86,7 @@ export interface Violation {
 export interface CanonicalEvent {
   event_id: string;
   name: string;
-  /** When it happened (ISO 8601): client time clamped to received_at ± the configured tolerance. */
+  /** When it happened (ISO 8601): the client's own time, never rewritten (see time_status). */
   time: string;
   received_at: string;
   source: EventSource;
@@ -123,6 +123,11 @@ export interface CanonicalEvent {
     cookies: VendorCookies;
   };
   consent: Consent;
+  /**
+   * Present when the client's time lies outside received_at ± time_tolerance_hours: "late" (older) or
+   * "clock_skewed" (ahead). Each destination's freshness window then decides whether it is sent.
+   */
+  time_status?: "late" | "clock_skewed";
   /** Present when the unknown-event policy is `flag`, or rules were broken in flag mode. */
   violations?: Violation[];
 }

@@ -17,6 +17,8 @@ export const IncomingTraits = z.strictObject({
   street: s(256).optional(),
   city: s(128).optional(),
   state: s(128).optional(),
+  /** What many CRMs call the state; read as `state` when that is absent. */
+  region: s(128).optional(),
   postal_code: s(32).optional(),
   country: s(64).optional(),
   external_id: s(256).optional(),

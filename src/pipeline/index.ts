@@ -61,7 +61,7 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     if (e.time !== undefined && parseTime(e.time) === undefined) {
       return void rejected.push({
         index,
-        errors: [{ path: prefix ? `${prefix}.time` : "time", message: "expected ISO 8601 or Unix milliseconds" }],
+        errors: [{ path: prefix ? `${prefix}.time` : "time", message: "expected ISO 8601 or Unix milliseconds, between 2000 and 2100" }],
       });
     }
     const plan = applyPlan(cfg, e.name, e.properties ?? {}, prefix);
@@ -82,6 +82,7 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     seenClicks: accepted.map((a) => clickIdsFromUrl(a.pageUrl?.searchParams ?? null)),
     consent: cookieConsent,
     metaEnabled,
+    server,
   });
 
   const toleranceMs = cfg.time_tolerance_hours * 3_600_000;
