@@ -17,6 +17,10 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<DeliveryMessage>;
+  /** Per-client limits on the browser routes (src/http/rateLimit.ts); the config may name others. */
+  RATE_LIMIT_BROWSER?: RateLimit;
+  RATE_LIMIT_PIXEL?: RateLimit;
+  RATE_LIMIT_CONVERSIONS?: RateLimit;
   [secret: string]: unknown;
 }
 

@@ -87,7 +87,9 @@ export function checkProperty(name: string, rule: PropertyRule, v: unknown, path
 }
 
 export function lookupPlan(cfg: Config, name: string): EventPlan | undefined {
-  return cfg.plan.events[name] ?? SYSTEM_EVENTS[name];
+  // Own keys only: "constructor" or "toString" must not find Object.prototype's members.
+  if (Object.hasOwn(cfg.plan.events, name)) return cfg.plan.events[name];
+  return Object.hasOwn(SYSTEM_EVENTS, name) ? SYSTEM_EVENTS[name] : undefined;
 }
 
 function currencyOf(props: Record<string, unknown>, plan: EventPlan | undefined, cfg: Config): string {
@@ -156,7 +158,7 @@ export function applyPlan(
     }
     if (!plan.additional_properties) {
       for (const prop of Object.keys(properties)) {
-        if (!(prop in plan.properties)) errors.push({ path: at(`properties.${prop}`), message: "not in the tracking plan" });
+        if (!Object.hasOwn(plan.properties, prop)) errors.push({ path: at(`properties.${prop}`), message: "not in the tracking plan" });
       }
     }
     if (errors.length) return { kind: "reject", errors };

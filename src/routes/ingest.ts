@@ -2,6 +2,7 @@
 import { handOff } from "../delivery/handoff.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
+import { withRateLimit } from "../http/rateLimit.ts";
 import { HttpError, json } from "../http/responses.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline, type PipelineResult } from "../pipeline/index.ts";
@@ -51,6 +52,7 @@ export function ingestAnswer(result: PipelineResult, headers: Headers, deduped: 
 
 export async function ingest(request: Request, rc: RouteContext): Promise<Response> {
   withCors(rc.cfg, request);
+  await withRateLimit(request, rc, MAX_BODY_BYTES, corsHeaders(request));
   const headers = new Headers(corsHeaders(request));
   try {
     requireContentType(request, ["application/json", "text/plain"]);

@@ -9,7 +9,8 @@ import { lookupPlan } from "../pipeline/plan.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
 import type { Config } from "../config/schema.ts";
-import { HttpError } from "../http/responses.ts";
+import { headerJson, HttpError, type Detail } from "../http/responses.ts";
+import { limitEvents, limitRequest } from "../http/rateLimit.ts";
 import type { RouteContext } from "./context.ts";
 
 // The smallest transparent 1×1 GIF89a.
@@ -60,16 +61,21 @@ export function eventFromQuery(cfg: Config, q: URLSearchParams): unknown {
   return ev;
 }
 
-function gif(status: number, error?: unknown): Response {
+function gif(status: number, error?: { error: string; details: Detail[] }, extra: Record<string, string> = {}): Response {
   const headers: Record<string, string> = {
     "content-type": "image/gif",
     "cache-control": "no-store, max-age=0",
+    ...extra,
   };
-  if (error !== undefined) headers["x-tagwire-error"] = JSON.stringify(error);
+  if (error !== undefined) headers["x-tagwire-error"] = headerJson(error);
   return new Response(GIF, { status, headers });
 }
 
 export async function pixel(request: Request, rc: RouteContext): Promise<Response> {
+  // HEAD (link checkers, prefetchers, monitoring) asks whether the image exists: it records nothing.
+  if (request.method === "HEAD") return gif(200);
+  const refused = await limitRequest(request, rc, "pixel");
+  if (refused) return gif(429, refused.body, refused.headers);
   const url = new URL(request.url);
   if (url.search.length > MAX_QUERY) {
     return gif(414, { error: "payload_too_large", details: [{ path: "query", message: `at most ${MAX_QUERY} bytes` }] });
@@ -87,6 +93,8 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
     now: rc.now,
     fallbackUrl: request.headers.get("referer"),
   });
+  const limited = await limitEvents(request, rc, result.events);
+  if (limited) return gif(429, limited.body, limited.headers);
   try {
     const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
     recordIngest(rc.env.STATS, rc.exec, rc.now, [raw], result, deduped);
@@ -94,10 +102,9 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
     if (e instanceof HttpError) return gif(e.status, { error: e.code, details: e.details });
     throw e;
   }
-  const res =
-    result.rejected.length > 0
-      ? gif(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors) })
-      : gif(200);
-  for (const c of result.setCookies) res.headers.append("set-cookie", c);
+  if (result.rejected.length > 0) return gif(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors) });
+  const res = gif(200);
+  // Cookies only for an event that was taken: a refused request leaves the browser as it was.
+  if (result.events.length > 0) for (const c of result.setCookies) res.headers.append("set-cookie", c);
   return res;
 }
