@@ -7,6 +7,7 @@ import type { Visitor } from "../identity/visitor.ts";
 import { parseDevice, type RequestContext } from "./enrich.ts";
 import type { IncomingEvent } from "./incoming.ts";
 import type { PlanOutcome } from "./plan.ts";
+import { hasPii, scrubEvent } from "./scrub.ts";
 
 export interface CanonicalInput {
   event: IncomingEvent;
@@ -19,6 +20,8 @@ export interface CanonicalInput {
   consent: Consent;
   /** The page URL, parsed once by the caller (it also read click ids from it). */
   pageUrl: URL | null;
+  /** Properties left as sent by the PII scrub (privacy.keep_properties). */
+  keepProperties: readonly string[];
 }
 
 // Times outside these years are typos or attacks, not clocks: refused rather than carried to a vendor.
@@ -97,7 +100,7 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
 
   const ctx = e.context;
   const canonical: CanonicalEvent = {
-    event_id: isValidClientId(e.event_id) ? e.event_id : uuidv7(now),
+    event_id: isValidClientId(e.event_id) && !hasPii(e.event_id) ? e.event_id : uuidv7(now),
     name: e.name,
     time: new Date(time).toISOString(),
     received_at: new Date(now).toISOString(),
@@ -138,5 +141,5 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
   };
   if (timeStatus) canonical.time_status = timeStatus;
   if (i.plan.violations.length) canonical.violations = i.plan.violations;
-  return canonical;
+  return scrubEvent(canonical, i.keepProperties);
 }

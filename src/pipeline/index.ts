@@ -97,6 +97,7 @@ export function runPipeline(input: PipelineInput): PipelineResult {
       visitor,
       consent: a.consent,
       pageUrl: a.pageUrl,
+      keepProperties: cfg.privacy.keep_properties,
     }),
   );
   return { events, rejected, dropped, setCookies: server ? [] : visitor.setCookies };

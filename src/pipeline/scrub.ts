@@ -1,0 +1,141 @@
+/**
+ * Removes emails and phone numbers from the parts of an event that are not meant to carry them: page URL
+ * (path, query, fragment, credentials), referrer, title, campaign values, ids and free properties. Traits are
+ * left alone: they are where PII belongs, and each destination normalizes and hashes them as its API demands.
+ * Runs once, before any destination sees the event.
+ *
+ * Phones are recognised by their shape, not by digits alone: a "+" or "00" prefix, or at least three groups
+ * with separators ("(415) 555-0100", "020 7946 0958"), 9 to 15 digits. A bare run of digits is left alone:
+ * it is far more often an order number, a timestamp or a session id than a phone number.
+ */
+import type { CanonicalEvent } from "../event/canonical.ts";
+
+export const EMAIL_MARK = "[email]";
+export const PHONE_MARK = "[phone]";
+
+const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gi;
+const PHONE = /(?<![\w+])(?:\+|\b00)?\(?\d[\d ().\-\u00a0]{5,24}\d(?!\w)/g;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const DATE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{4}$/;
+
+function phoneLike(m: string): boolean {
+  const digits = m.replace(/\D/g, "").length;
+  if (digits < 9 || digits > 15) return false;
+  const t = m.trim();
+  if (t.startsWith("+") || t.startsWith("00")) return true;
+  if (IPV4.test(t) || DATE.test(t)) return false;
+  return t.split(/[ ().\-\u00a0]+/).filter(Boolean).length >= 3;
+}
+
+/** Whether a string holds an email or a phone number. */
+export function hasPii(s: string): boolean {
+  return scrubText(s) !== s;
+}
+
+/** The string with every email replaced by [email] and every phone number by [phone]. */
+export function scrubText(s: string): string {
+  let out = s;
+  if (out.includes("@") || /%40/i.test(out)) out = out.replace(EMAIL, EMAIL_MARK);
+  if (out.length >= 9 && /\d/.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? PHONE_MARK : m));
+  return out;
+}
+
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** A path (as sent, possibly percent-encoded): unchanged unless it holds PII, then decoded and scrubbed. */
+function scrubPath(p: string): string {
+  const d = decoded(p);
+  const s = scrubText(d);
+  return s === d ? p : s;
+}
+
+/** A URL with PII removed from its path segments, query (names and values), fragment and credentials. */
+export function scrubUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return scrubText(raw);
+  }
+  let changed = false;
+  if (url.username || url.password) {
+    url.username = "";
+    url.password = "";
+    changed = true;
+  }
+  const segments = url.pathname.split("/");
+  const cleanSegments = segments.map((seg) => {
+    const d = decoded(seg);
+    const s = scrubText(d);
+    return s === d ? seg : encodeURIComponent(s);
+  });
+  if (cleanSegments.some((s, i) => s !== segments[i])) {
+    url.pathname = cleanSegments.join("/");
+    changed = true;
+  }
+  if (url.search) {
+    const pairs = [...url.searchParams];
+    const clean = pairs.map(([k, v]) => [scrubText(k), scrubText(v)] as const);
+    if (clean.some(([k, v], i) => k !== pairs[i]![0] || v !== pairs[i]![1])) {
+      url.search = new URLSearchParams(clean as [string, string][]).toString();
+      changed = true;
+    }
+  }
+  if (url.hash) {
+    const d = decoded(url.hash.slice(1));
+    const s = scrubText(d);
+    if (s !== d) {
+      url.hash = encodeURIComponent(s);
+      changed = true;
+    }
+  }
+  return changed ? url.href : raw;
+}
+
+function scrubValue(v: unknown): unknown {
+  if (typeof v === "string") return scrubText(v);
+  if (Array.isArray(v)) return v.map(scrubValue);
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, x] of Object.entries(v)) out[k] = scrubValue(x);
+    return { ...out };
+  }
+  return v;
+}
+
+const orNull = (s: string | null, f: (s: string) => string) => (s === null ? null : f(s));
+/** An id that holds PII is dropped, not masked: masked ids would make every such visitor one person. */
+const idOrNull = (s: string | null) => (s !== null && hasPii(s) ? null : s);
+
+/** The event without emails or phone numbers outside its traits; `keep` names properties left as sent. */
+export function scrubEvent(e: CanonicalEvent, keep: readonly string[]): CanonicalEvent {
+  const properties: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.properties)) properties[k] = keep.includes(k) ? v : scrubValue(v);
+  const c = e.campaign;
+  return {
+    ...e,
+    user_id: idOrNull(e.user_id),
+    anonymous_id: idOrNull(e.anonymous_id),
+    session_id: idOrNull(e.session_id),
+    properties,
+    page: {
+      url: orNull(e.page.url, scrubUrl),
+      path: orNull(e.page.path, scrubPath),
+      title: orNull(e.page.title, scrubText),
+      referrer: orNull(e.page.referrer, scrubUrl),
+    },
+    campaign: {
+      source: orNull(c.source, scrubText),
+      medium: orNull(c.medium, scrubText),
+      name: orNull(c.name, scrubText),
+      term: orNull(c.term, scrubText),
+      content: orNull(c.content, scrubText),
+    },
+  };
+}
