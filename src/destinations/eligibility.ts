@@ -102,11 +102,15 @@ export function viewFor(dest: DestinationConfig, def: DestinationDefinition, e: 
   const ip = e.context.ip;
   const ipView = ip === null || dest.ip === "keep" ? ip : dest.ip === "drop" ? null : truncateIp(ip);
   const stripUser = def.adNetwork && !e.consent.ad_user_data;
-  if (ipView === ip && !stripUser) return e;
+  // A user_id a browser claimed without the backend's signature identifies no one: only the webhook sees it,
+  // marked, so a receiver can tell; every other destination would merge the visitor into that user.
+  const forged = e.user_id_verified === false && def.type !== "webhook";
+  if (ipView === ip && !stripUser && !forged) return e;
+  const { external_id: _unverified, ...traits } = e.user;
   return {
     ...e,
-    user: stripUser ? {} : e.user,
-    user_id: stripUser ? null : e.user_id,
+    user: stripUser ? {} : forged ? traits : e.user,
+    user_id: stripUser || forged ? null : e.user_id,
     context: { ...e.context, ip: ipView },
   };
 }

@@ -128,6 +128,11 @@ export interface CanonicalEvent {
    * "clock_skewed" (ahead). Each destination's freshness window then decides whether it is sent.
    */
   time_status?: "late" | "clock_skewed";
+  /**
+   * Set when identity.verify_user_id is on and the event has a user_id: whether it was signed by the site's
+   * backend (or came from a signed server request). An unverified user_id reaches only the webhook.
+   */
+  user_id_verified?: boolean;
   /** Present when the unknown-event policy is `flag`, or rules were broken in flag mode. */
   violations?: Violation[];
 }

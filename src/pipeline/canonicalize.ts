@@ -22,6 +22,8 @@ export interface CanonicalInput {
   pageUrl: URL | null;
   /** Properties left as sent by the PII scrub (privacy.keep_properties). */
   keepProperties: readonly string[];
+  /** Whether user_id carried a valid signature (undefined: verification is off or there is no user_id). */
+  userIdVerified?: boolean | undefined;
 }
 
 // Times outside these years are typos or attacks, not clocks: refused rather than carried to a vendor.
@@ -140,6 +142,7 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
     consent: i.consent,
   };
   if (timeStatus) canonical.time_status = timeStatus;
+  if (i.userIdVerified !== undefined) canonical.user_id_verified = i.userIdVerified;
   if (i.plan.violations.length) canonical.violations = i.plan.violations;
   return scrubEvent(canonical, i.keepProperties);
 }

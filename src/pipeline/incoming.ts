@@ -42,6 +42,9 @@ export const IncomingEvent = z.strictObject({
     })
     .optional(),
   user_id: s(256).optional(),
+  user_id_signature: s(128)
+    .optional()
+    .describe("HMAC-SHA256(secret, user_id) in hex, from your backend (identity.verify_user_id)"),
   traits: IncomingTraits.optional(),
   consent: z
     .strictObject({

@@ -1,5 +1,6 @@
 /** POST P/e: browser events, one or {"batch": [...]}, as JSON or text/plain (sendBeacon). */
 import { handOff } from "../delivery/handoff.ts";
+import { secretFrom } from "../env.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
 import { withRateLimit } from "../http/rateLimit.ts";
@@ -58,7 +59,7 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
     requireContentType(request, ["application/json", "text/plain"]);
     const body = parseJson(await readText(request, MAX_BODY_BYTES));
     const { items, batch } = itemsOf(body);
-    const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now });
+    const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now, secret: secretFrom(rc.env) });
     const { deduped } = await handOff(rc.cfg, rc.env, rc.exec, result.events, rc.now);
     recordIngest(rc.env.STATS, rc.exec, rc.now, items, result, deduped);
     return ingestAnswer(result, headers, deduped);

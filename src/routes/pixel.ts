@@ -5,6 +5,7 @@
  * `X-Tagwire-Error`.
  */
 import { handOff } from "../delivery/handoff.ts";
+import { secretFrom } from "../env.ts";
 import { lookupPlan } from "../pipeline/plan.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
@@ -92,6 +93,7 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
     request,
     now: rc.now,
     fallbackUrl: request.headers.get("referer"),
+    secret: secretFrom(rc.env),
   });
   const limited = await limitEvents(request, rc, result.events);
   if (limited) return gif(429, limited.body, limited.headers);
