@@ -22,7 +22,8 @@ const GIF = Uint8Array.from(
 const MAX_QUERY = 8 * 1024;
 
 function coerce(cfg: Config, name: string, key: string, raw: string): unknown {
-  const type = lookupPlan(cfg, name)?.properties[key]?.type;
+  const props = lookupPlan(cfg, name)?.properties;
+  const type = props && Object.hasOwn(props, key) ? props[key]!.type : undefined;
   if ((type === "number" || type === "integer") && raw.trim() !== "" && Number.isFinite(Number(raw))) return Number(raw);
   if (type === "boolean" && (raw === "true" || raw === "false")) return raw === "true";
   return raw;
@@ -40,9 +41,10 @@ export function eventFromQuery(cfg: Config, q: URLSearchParams): unknown {
   }
   const name = q.get("n") ?? q.get("name") ?? "";
   const ev: Record<string, unknown> = { name };
-  const properties: Record<string, unknown> = {};
-  const consent: Record<string, unknown> = {};
-  const page: Record<string, string> = {};
+  // Query names become keys: null-prototype objects, so "p.__proto__" is a key (and refused), not a prototype.
+  const properties: Record<string, unknown> = Object.create(null);
+  const consent: Record<string, unknown> = Object.create(null);
+  const page: Record<string, string> = Object.create(null);
   for (const [k, v] of q) {
     if (k.startsWith("p.")) properties[k.slice(2)] = coerce(cfg, name, k.slice(2), v);
     else if (k.startsWith("c.")) consent[k.slice(2)] = v;
