@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const read = (f) => readFileSync(`${root}docs/${f}`, "utf8").trim();
-const AREAS = ["foundation.md", "sdk.md", "s2s.md", "delivery.md", "operating.md", "normalization.md", "routing-rules.md"];
+const AREAS = ["foundation.md", "privacy.md", "sdk.md", "s2s.md", "delivery.md", "operating.md", "normalization.md", "routing-rules.md"];
 const DESTINATIONS = [
   "destinations-meta.md", "destinations-google-ads.md", "destinations-tiktok.md", "destinations-linkedin.md",
   "destinations-snapchat.md", "destinations-pinterest.md", "destinations-reddit.md", "destinations-ga4.md",
