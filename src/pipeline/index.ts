@@ -118,5 +118,6 @@ export function runPipeline(input: PipelineInput): PipelineResult {
       userIdVerified: userIdVerified(input, a.event),
     }),
   );
-  return { events, rejected, dropped, setCookies: server ? [] : visitor.setCookies };
+  // Cookies only when an event was taken: a refused request leaves the browser as it was.
+  return { events, rejected, dropped, setCookies: server || events.length === 0 ? [] : visitor.setCookies };
 }

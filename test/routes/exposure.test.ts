@@ -1,6 +1,6 @@
 /** What the public routes give away or let a stranger trigger: health, pixel side effects, headers, debug. */
 import { describe, expect, it } from "vitest";
-import { BASE, CHROME_UA, P, US_CF, bucket, call, configCopy, configWithHook, doubleRequests } from "../helpers/worker.ts";
+import { BASE, CHROME_UA, P, US_CF, bucket, call, configCopy, configWithHook, doubleRequests, send } from "../helpers/worker.ts";
 
 const TOKEN = "admin_test_token_0123456789";
 const req = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
@@ -72,5 +72,13 @@ describe("P/debug/clear", () => {
   it("clears for a same-origin page or a tool that sends no Origin", async () => {
     expect((await clear({ origin: "http://localhost:8787", "sec-fetch-site": "same-origin" })).status).toBe(200);
     expect((await clear({})).status).toBe(200);
+  });
+});
+
+describe("P/e side effects", () => {
+  it("sets no cookie when every event of the request was refused", async () => {
+    const res = await send({ name: "product_added", properties: { price: "abc" } });
+    expect(res.status).toBe(400);
+    expect(res.headers.getSetCookie()).toEqual([]);
   });
 });
