@@ -40,4 +40,19 @@ describe("Meta's cookies", () => {
     const v = visitor(`_ga=GA1.1.123.456; _ttp=bad\u00a0value; hubspotutk=${"x".repeat(513)}`, NO_ADS);
     expect(v.vendor).toEqual({ _ga: "GA1.1.123.456" });
   });
+
+  it("keeps the click-id cookie under 3,000 characters, newest ids first", () => {
+    const big = (c: string) => c.repeat(500);
+    const keys = ["gclid", "fbclid", "ttclid", "li_fat_id", "msclkid", "ScCid", "rdt_cid", "epik"];
+    const v = resolveVisitor(cookies, {
+      cookieHeader: null,
+      now: Date.parse("2026-06-01T12:00:00Z"),
+      seenClicks: keys.map((k, i) => ({ [k]: big(String.fromCharCode(97 + i)) })),
+      consent: ALL,
+      metaEnabled: false,
+    });
+    const clk = v.setCookies.find((c) => c.startsWith("tw_clk="))!;
+    expect(clk.split(";")[0]!.length).toBeLessThanOrEqual(3_010);
+    expect(clk).toContain("gclid:");
+  });
 });
