@@ -7,6 +7,8 @@ import { Config } from "../../src/config/schema.ts";
 import { eventParams } from "../../src/destinations/ga4/event.ts";
 import { runPipeline } from "../../src/pipeline/index.ts";
 import { purchaseEvent } from "../contracts/fixture.ts";
+import { CONTRACTS } from "../contracts/index.ts";
+import { runContract } from "../contracts/run.ts";
 import { BASE, CHROME_UA, ORIGIN, P, US_CF, bucket, call, configWithHook, doubleRequests, send } from "../helpers/worker.ts";
 import { testConfig } from "../support/testConfig.ts";
 
@@ -245,6 +247,17 @@ describe("prototype names through to delivery", () => {
     expect(res.status).toBe(202);
     expect((await deliveredTo(b))[0]!.properties[key]).toBe("kept");
     expect(eventParams(purchaseEvent({ properties: { [key]: "kept" } }), "purchase", 1)[key]).toBe("kept");
+  });
+
+  it("carries toString and hasOwnProperty properties to every destination that forwards free properties", async () => {
+    const e = purchaseEvent({ properties: { order_id: "ord_1", value: 10, currency: "USD", toString: "kept_ts", hasOwnProperty: "kept_hop" } });
+    for (const type of ["webhook", "ga4", "segment", "posthog", "mixpanel", "amplitude"]) {
+      const { requests, results } = await runContract(CONTRACTS.find((m) => m.type === type)!, [e]);
+      expect(results.every((r) => r.kind === "ok"), type).toBe(true);
+      const wire = requests.map((r) => r.body ?? "").join();
+      expect(wire, type).toContain("kept_ts");
+      expect(wire, type).toContain("kept_hop");
+    }
   });
 
   it.each(["toString", "hasOwnProperty"])("refuses %s where the plan allows no other properties", async (key) => {
