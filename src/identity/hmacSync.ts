@@ -64,6 +64,17 @@ function sha256(data: Uint8Array): Uint8Array {
 
 const encoder = new TextEncoder();
 
+const hex = (bytes: Uint8Array) => {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+};
+
+/** SHA-256 of the UTF-8 text as lowercase hex. */
+export function sha256HexSync(text: string): string {
+  return hex(sha256(encoder.encode(text)));
+}
+
 /** HMAC-SHA256(key, message) as lowercase hex. */
 export function hmacSha256HexSync(key: string, message: string): string {
   let k = encoder.encode(key);
@@ -79,9 +90,7 @@ export function hmacSha256HexSync(key: string, message: string): string {
   }
   ipad.set(msg, 64);
   opad.set(sha256(ipad), 64);
-  let hex = "";
-  for (const b of sha256(opad)) hex += b.toString(16).padStart(2, "0");
-  return hex;
+  return hex(sha256(opad));
 }
 
 /** Compares two equal-length hex strings without stopping at the first difference. */

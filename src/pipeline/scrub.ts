@@ -4,14 +4,24 @@
  * left alone: they are where PII belongs, and each destination normalizes and hashes them as its API demands.
  * Runs once, before any destination sees the event.
  *
+ * A found value becomes `[email:<16 hex>]` or `[phone:<16 hex>]` (a digest of the normalized value), so distinct
+ * values stay distinct for dedupe keys and counts.
+ *
  * Phones are recognised by their shape, not by digits alone: a "+" or "00" prefix, or at least three groups
  * with separators ("(415) 555-0100", "020 7946 0958"), 9 to 15 digits. A bare run of digits is left alone:
  * it is far more often an order number, a timestamp or a session id than a phone number.
  */
 import type { CanonicalEvent } from "../event/canonical.ts";
+import { sha256HexSync } from "../identity/hmacSync.ts";
 
-export const EMAIL_MARK = "[email]";
-export const PHONE_MARK = "[phone]";
+/**
+ * What replaces a found email or phone: the kind and a short digest of the value, so two different emails stay
+ * different (a dedupe key, a count of distinct values) while the value itself is gone.
+ */
+function mark(kind: "email" | "phone", value: string): string {
+  const norm = kind === "email" ? decoded(value).trim().toLowerCase() : value.replace(/\D/g, "");
+  return `[${kind}:${sha256HexSync(norm).slice(0, 16)}]`;
+}
 
 const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gi;
 const PHONE = /(?<![\w+])(?:\+|\b00)?\(?\d[\d ().\-\u00a0]{5,24}\d(?!\w)/g;
@@ -32,11 +42,11 @@ export function hasPii(s: string): boolean {
   return scrubText(s) !== s;
 }
 
-/** The string with every email replaced by [email] and every phone number by [phone]. */
+/** The string with every email replaced by [email:…] and every phone number by [phone:…]. */
 export function scrubText(s: string): string {
   let out = s;
-  if (out.includes("@") || /%40/i.test(out)) out = out.replace(EMAIL, EMAIL_MARK);
-  if (out.length >= 9 && /\d/.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? PHONE_MARK : m));
+  if (out.includes("@") || /%40/i.test(out)) out = out.replace(EMAIL, (m) => mark("email", m));
+  if (out.length >= 9 && /\d/.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? mark("phone", m) : m));
   return out;
 }
 
@@ -110,7 +120,7 @@ function scrubValue(v: unknown): unknown {
 }
 
 const orNull = (s: string | null, f: (s: string) => string) => (s === null ? null : f(s));
-/** An id that holds PII is dropped, not masked: masked ids would make every such visitor one person. */
+/** An id that holds PII is dropped, not masked: a vendor must not receive a person's email as their id, even digested. */
 const idOrNull = (s: string | null) => (s !== null && hasPii(s) ? null : s);
 
 /** The event without emails or phone numbers outside its traits; `keep` names properties left as sent. */
