@@ -86,6 +86,8 @@ describe("PII scrub", () => {
     const u = scrubUrl("https://u:p@shop.example.com/x/jane%40example.com?e=jane@example.com&gclid=G1#jane@example.com");
     expect(u).not.toMatch(/jane|u:p@/);
     expect(new URL(u).searchParams.get("gclid")).toBe("G1");
+    expect(scrubUrl("https://shop.example.com/?tel=%2B1+415+555+0100&x=1")).not.toContain("415");
+    expect(scrubUrl("https://shop.example.com/call/+14155550100")).not.toContain("4155550100");
   });
 
   it("cleans the canonical event: page, referrer, title, campaign, user_id and properties", () => {
