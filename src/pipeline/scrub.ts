@@ -25,6 +25,8 @@ function mark(kind: "email" | "phone", value: string): string {
 
 const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gi;
 const PHONE = /(?<![\w+])(?:\+|\b00)?\(?\d[\d ().\-\u00a0]{5,24}\d(?!\w)/g;
+// Cheap necessary condition for PHONE (a "+"/"00" prefix, or three digit groups with separators).
+const PHONE_HINT = /\+\(?\d|\b00\d|\d[ ().\-\u00a0]+\d+[ ().\-\u00a0]+\d/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const DATE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{4}$/;
 
@@ -46,7 +48,7 @@ export function hasPii(s: string): boolean {
 export function scrubText(s: string): string {
   let out = s;
   if (out.includes("@") || /%40/i.test(out)) out = out.replace(EMAIL, (m) => mark("email", m));
-  if (out.length >= 9 && /\d/.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? mark("phone", m) : m));
+  if (out.length >= 9 && PHONE_HINT.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? mark("phone", m) : m));
   return out;
 }
 
@@ -69,8 +71,9 @@ function scrubPath(p: string): string {
 export function scrubUrl(raw: string): string {
   // The common case costs one scan, not a URL parse: nothing that looks like PII anywhere in the text.
   // Checked as sent and with "+" read as a space (as a query string means it).
-  const clean = (t: string) => scrubText(t) === t && !t.includes("@");
-  if (clean(decoded(raw)) && clean(decoded(raw.replace(/\+/g, " ")))) return raw;
+  const clean = (t: string) => !t.includes("@") && scrubText(t) === t;
+  const flat = raw.includes("%") ? decoded(raw) : raw;
+  if (clean(flat) && (!raw.includes("+") || clean(decoded(raw.replace(/\+/g, " "))))) return raw;
   let url: URL;
   try {
     url = new URL(raw);
