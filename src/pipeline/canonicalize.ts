@@ -7,7 +7,7 @@ import type { Visitor } from "../identity/visitor.ts";
 import { parseDevice, type RequestContext } from "./enrich.ts";
 import type { IncomingEvent } from "./incoming.ts";
 import type { PlanOutcome } from "./plan.ts";
-import { hasPii, scrubEvent } from "./scrub.ts";
+import { hasPii, idWithoutPii, scrubNullable, scrubPath, scrubProperties, scrubText, scrubUrl } from "./scrub.ts";
 
 export interface CanonicalInput {
   event: IncomingEvent;
@@ -63,7 +63,10 @@ export function parsePageUrl(url: string | undefined): URL | null {
 
 const CLICK_VALUE = /^[A-Za-z0-9_.~+/=-]{1,512}$/;
 
-const q = (u: URL | null, k: string): string | null => u?.searchParams.get(k) || null;
+const q = (u: URL | null, k: string): string | null => {
+  const v = u?.searchParams.get(k);
+  return v ? scrubText(v) : null;
+};
 
 function cleanTraits(t: IncomingEvent["traits"]): UserTraits {
   const out: UserTraits = {};
@@ -108,18 +111,19 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
     received_at: new Date(now).toISOString(),
     source: i.source,
     // An event whose own consent denies analytics carries no visitor id, even if the batch's latest call allowed it.
-    anonymous_id: (server ? e.anonymous_id : undefined) ?? (i.consent.analytics ? visitor.anonymous_id : null),
-    session_id: (server ? e.session_id : undefined) ?? (i.consent.analytics ? visitor.session_id : null),
-    user_id: e.user_id ?? null,
-    properties: e.properties ?? {},
+    // Emails and phone numbers outside the traits are scrubbed here, before any destination (./scrub.ts).
+    anonymous_id: (server ? idWithoutPii(e.anonymous_id ?? null) : null) ?? (i.consent.analytics ? visitor.anonymous_id : null),
+    session_id: (server ? idWithoutPii(e.session_id ?? null) : null) ?? (i.consent.analytics ? visitor.session_id : null),
+    user_id: idWithoutPii(e.user_id ?? null),
+    properties: scrubProperties(e.properties ?? {}, i.keepProperties),
     value: i.plan.value,
     currency: i.plan.currency,
     value_kind: i.plan.value_kind,
     page: {
-      url: pageUrl ? pageUrl.href : null,
-      path: e.page?.path ?? (pageUrl ? pageUrl.pathname : null),
-      title: e.page?.title ?? null,
-      referrer: e.page?.referrer || null,
+      url: pageUrl ? scrubUrl(pageUrl.href) : null,
+      path: scrubNullable(e.page?.path ?? (pageUrl ? pageUrl.pathname : null), scrubPath),
+      title: scrubNullable(e.page?.title ?? null, scrubText),
+      referrer: scrubNullable(e.page?.referrer || null, scrubUrl),
     },
     campaign: {
       source: q(pageUrl, "utm_source"),
@@ -144,5 +148,5 @@ export function canonicalize(i: CanonicalInput): CanonicalEvent {
   if (timeStatus) canonical.time_status = timeStatus;
   if (i.userIdVerified !== undefined) canonical.user_id_verified = i.userIdVerified;
   if (i.plan.violations.length) canonical.violations = i.plan.violations;
-  return scrubEvent(canonical, i.keepProperties);
+  return canonical;
 }

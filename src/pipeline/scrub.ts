@@ -11,7 +11,6 @@
  * with separators ("(415) 555-0100", "020 7946 0958"), 9 to 15 digits. A bare run of digits is left alone:
  * it is far more often an order number, a timestamp or a session id than a phone number.
  */
-import type { CanonicalEvent } from "../event/canonical.ts";
 import { sha256HexSync } from "../identity/hmacSync.ts";
 
 /**
@@ -47,7 +46,7 @@ export function hasPii(s: string): boolean {
 /** The string with every email replaced by [email:…] and every phone number by [phone:…]. */
 export function scrubText(s: string): string {
   let out = s;
-  if (out.includes("@") || /%40/i.test(out)) out = out.replace(EMAIL, (m) => mark("email", m));
+  if (out.includes("@") || out.includes("%40")) out = out.replace(EMAIL, (m) => mark("email", m));
   if (out.length >= 9 && PHONE_HINT.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? mark("phone", m) : m));
   return out;
 }
@@ -61,7 +60,7 @@ function decoded(s: string): string {
 }
 
 /** A path (as sent, possibly percent-encoded): unchanged unless it holds PII, then decoded and scrubbed. */
-function scrubPath(p: string): string {
+export function scrubPath(p: string): string {
   const d = decoded(p);
   const s = scrubText(d);
   return s === d ? p : s;
@@ -115,44 +114,38 @@ export function scrubUrl(raw: string): string {
   return changed ? url.href : raw;
 }
 
+/** The value with its strings scrubbed, nested too; the very same value when nothing changed (no copies). */
 function scrubValue(v: unknown): unknown {
   if (typeof v === "string") return scrubText(v);
-  if (Array.isArray(v)) return v.map(scrubValue);
-  if (typeof v === "object" && v !== null) {
-    const out: Record<string, unknown> = Object.create(null);
-    for (const [k, x] of Object.entries(v)) out[k] = scrubValue(x);
-    return { ...out };
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = scrubValue(v[i]);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
   }
-  return v;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const y = scrubValue(x);
+    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+  }
+  return out ?? v;
 }
 
-const orNull = (s: string | null, f: (s: string) => string) => (s === null ? null : f(s));
+/** Free properties scrubbed, except the top-level ones named in `keep` (privacy.keep_properties). */
+export function scrubProperties(props: Record<string, unknown>, keep: readonly string[]): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(props)) {
+    if (keep.includes(k)) continue;
+    const x = scrubValue(v);
+    if (x !== v) (out ??= { ...props })[k] = x;
+  }
+  return out ?? props;
+}
+
+export const scrubNullable = (s: string | null, f: (s: string) => string): string | null => (s === null ? null : f(s));
+
 /** An id that holds PII is dropped, not masked: a vendor must not receive a person's email as their id, even digested. */
-const idOrNull = (s: string | null) => (s !== null && hasPii(s) ? null : s);
-
-/** The event without emails or phone numbers outside its traits; `keep` names properties left as sent. */
-export function scrubEvent(e: CanonicalEvent, keep: readonly string[]): CanonicalEvent {
-  const properties: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.properties)) properties[k] = keep.includes(k) ? v : scrubValue(v);
-  const c = e.campaign;
-  return {
-    ...e,
-    user_id: idOrNull(e.user_id),
-    anonymous_id: idOrNull(e.anonymous_id),
-    session_id: idOrNull(e.session_id),
-    properties,
-    page: {
-      url: orNull(e.page.url, scrubUrl),
-      path: orNull(e.page.path, scrubPath),
-      title: orNull(e.page.title, scrubText),
-      referrer: orNull(e.page.referrer, scrubUrl),
-    },
-    campaign: {
-      source: orNull(c.source, scrubText),
-      medium: orNull(c.medium, scrubText),
-      name: orNull(c.name, scrubText),
-      term: orNull(c.term, scrubText),
-      content: orNull(c.content, scrubText),
-    },
-  };
-}
+export const idWithoutPii = (s: string | null): string | null => (s !== null && hasPii(s) ? null : s);
