@@ -2,7 +2,8 @@
  * GET P/p.gif: the no-JavaScript fallback (email opens, <noscript>). The event travels in the query string,
  * either as `e=<JSON>` or as flat fields (`n`, `id`, `t`, `url`, `title`, `ref`, `p.<property>`,
  * `c.<consent field>`). Always answers a 1×1 GIF; a rejected event gets status 400 and the reason in
- * `X-Tagwire-Error`.
+ * `X-Tagwire-Error`, a rate-limited client 429 with Retry-After. Only an accepted GET records an event or
+ * sets a cookie.
  */
 import { handOff } from "../delivery/handoff.ts";
 import { secretFrom } from "../env.ts";
