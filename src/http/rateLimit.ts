@@ -40,7 +40,9 @@ function clientKey(request: Request): string | undefined {
 function refusal(rc: RouteContext, name: string, what: string, events: readonly string[]): Refusal {
   const period = periodOf(rc.cfg, name);
   const counter = new Counter(dayOf(rc.now));
-  for (const e of events.length ? events : ["(request)"]) counter.add(e, NO_DESTINATION, `rate_limited:${name}`);
+  // Refused names are a client's choice: only the plan's own become stats rows, the rest count together.
+  const rows = events.length ? events.map((e) => (lookupPlan(rc.cfg, e) ? e : "(unplanned)")) : ["(request)"];
+  for (const e of rows) counter.add(e, NO_DESTINATION, `rate_limited:${name}`);
   rc.exec.waitUntil(counter.flush(rc.env.STATS));
   return {
     body: { error: "rate_limited", details: [{ path: what, message: `too many from this client; retry after ${period} s` }] },
