@@ -19,6 +19,8 @@ export default defineConfig({
                 TAGWIRE_DEAD_LETTER_KEY: "dlk_test_0123456789abcdef0123456789abcdef",
                 DOUBLE_BASE: `http://127.0.0.1:${inject("doublePort")}`,
               },
+              // A tight limiter so rate-limit tests reach it in a few requests (test/http/rate-limit.test.ts).
+              ratelimits: { RATE_LIMIT_TEST: { namespace_id: "7999", simple: { limit: 3, period: 10 } } },
             },
           })),
         ],

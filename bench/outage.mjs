@@ -63,6 +63,8 @@ const config = {
   prefix: "/k7q",
   allowed_origins: ["https://shop.example.com"],
   plan: { unknown_events: "flag" },
+  // One load generator is one client: per-client rate limits (wrangler.toml [[env.dev.ratelimits]]) would refuse it.
+  rate_limits: { browser: false, pixel: false, conversions: false },
   destinations: { hook: { type: "webhook", mode: "live", url: `http://127.0.0.1:${doublePort}/hook`, secret: "HOOK_SECRET" } },
 };
 const PORT = Number(process.env.OUTAGE_PORT ?? 8795);

@@ -23,6 +23,10 @@ export interface Env {
   IDENTITY: DurableObjectNamespace<IdentityGraph>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
+  /** Per-client limits on the browser routes (src/http/rateLimit.ts); the config may name others. */
+  RATE_LIMIT_BROWSER?: RateLimit;
+  RATE_LIMIT_PIXEL?: RateLimit;
+  RATE_LIMIT_CONVERSIONS?: RateLimit;
   [secret: string]: unknown;
 }
 

@@ -7,6 +7,27 @@ import { DESTINATIONS, definitionOf } from "../destinations/registry.ts";
 import { EVENT_NAME, blockedPrefixWord } from "./lints.ts";
 import { Rules, checkRuleReferences } from "../rules/schema.ts";
 import { GtagConfig } from "./gtag.ts";
+import { ISO_4217 } from "../pipeline/currencies.ts";
+
+const currencyCode = z.string().refine((c) => ISO_4217.has(c), "an ISO 4217 code such as USD");
+
+export const DEFAULT_MAX_VALUE = 1_000_000;
+
+const overMaxValue = z
+  .enum(["reject", "flag"])
+  .describe("What happens to an event over its value ceiling: reject it (400), or flag it (kept from ad networks)");
+
+/** The Rate Limiting bindings this Worker ships (wrangler.toml) and their periods in seconds. */
+export const SHIPPED_RATE_LIMITS: Readonly<Record<string, 10 | 60>> = {
+  RATE_LIMIT_BROWSER: 10,
+  RATE_LIMIT_PIXEL: 10,
+  RATE_LIMIT_CONVERSIONS: 60,
+};
+
+const bindingName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a binding name in UPPER_SNAKE_CASE, declared in wrangler.toml [[ratelimits]]");
+const limiterRef = z
+  .union([bindingName, z.literal(false)])
+  .describe("Name of a [[ratelimits]] binding, or false for no limit");
 
 const eventName = z
   .string()
@@ -85,7 +106,9 @@ export const EventPlan = z
       .default(true)
       .describe("Accept properties the plan does not list (false rejects them)"),
     value: ValueRule.optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD").optional(),
+    currency: currencyCode.optional(),
+    max_value: z.number().positive().optional().describe("Value ceiling for this event (default: plan.max_value)"),
+    over_max_value: overMaxValue.optional(),
     dedupe: z
       .strictObject({
         key: z.string().min(1).describe("Property whose value identifies one real action across sources (order_id)"),
@@ -245,8 +268,21 @@ export const IdentityConfig = z
       .partialRecord(z.enum(BROWSER_ID_KEYS), z.number().nonnegative().max(400))
       .default({})
       .describe("How long after it was seen a click id (or fbc/fbp) is still added to a server event; defaults in docs/identity.md"),
+    verify_user_id: z
+      .boolean()
+      .default(false)
+      .describe("Trust a browser's user_id only with user_id_signature = HMAC-SHA256(secret, user_id) from your backend"),
+    secret: SecretName.default("TAGWIRE_USER_ID_SECRET").describe("The secret user ids are signed with (verify_user_id)"),
   })
-  .default({ enabled: true, shards: 8, max_links: 50, direct_window_days: 30, browser_windows_days: {} });
+  .default({
+    enabled: true,
+    shards: 8,
+    max_links: 50,
+    direct_window_days: 30,
+    browser_windows_days: {},
+    verify_user_id: false,
+    secret: "TAGWIRE_USER_ID_SECRET",
+  });
 
 export const Config = z
   .strictObject({
@@ -271,15 +307,58 @@ export const Config = z
     plan: z
       .strictObject({
         unknown_events: z.enum(["reject", "flag", "drop"]).default("flag"),
-        default_currency: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+        default_currency: currencyCode.default("USD"),
+        max_value: z
+          .number()
+          .positive()
+          .default(DEFAULT_MAX_VALUE)
+          .describe("Largest conversion value (and item price) accepted, in the event's currency"),
+        over_max_value: overMaxValue.default("reject"),
+        flagged_to_ad_networks: z
+          .boolean()
+          .default(false)
+          .describe("Send flagged events (unknown names, rule violations) to ad networks too"),
         events: z.record(eventName, EventPlan).default({}),
       })
-      .default({ unknown_events: "flag", default_currency: "USD", events: {} }),
+      .default({
+        unknown_events: "flag",
+        default_currency: "USD",
+        max_value: DEFAULT_MAX_VALUE,
+        over_max_value: "reject",
+        flagged_to_ad_networks: false,
+        events: {},
+      }),
+    rate_limits: z
+      .strictObject({
+        browser: limiterRef.default("RATE_LIMIT_BROWSER").describe("Limiter for each POST P/e request"),
+        pixel: limiterRef.default("RATE_LIMIT_PIXEL").describe("Limiter for each GET P/p.gif request"),
+        conversions: limiterRef
+          .default("RATE_LIMIT_CONVERSIONS")
+          .describe("Limiter for each event whose plan sets a value (a conversion), on P/e and the pixel"),
+        events: z
+          .record(eventName, limiterRef)
+          .default({})
+          .describe("Event name → limiter (or false) instead of the conversions rule"),
+        periods: z
+          .record(bindingName, z.union([z.literal(10), z.literal(60)]))
+          .default({})
+          .describe("Period (10 or 60 s, as in wrangler.toml) of each limiter you add; sent as Retry-After"),
+      })
+      .default({ browser: "RATE_LIMIT_BROWSER", pixel: "RATE_LIMIT_PIXEL", conversions: "RATE_LIMIT_CONVERSIONS", events: {}, periods: {} })
+      .describe("Per-client request limits on the browser routes (Cloudflare Rate Limiting bindings), keyed by IP and Origin"),
+    privacy: z
+      .strictObject({
+        keep_properties: z
+          .array(z.string())
+          .default([])
+          .describe("Properties whose values are not scrubbed of emails and phone numbers (they are still checked as JSON)"),
+      })
+      .default({ keep_properties: [] }),
     time_tolerance_hours: z
       .number()
       .positive()
       .default(48)
-      .describe("Client event times are clamped to received_at ± this"),
+      .describe("Client times further than this from received_at are kept but marked late or clock_skewed"),
     dedupe: z
       .strictObject({
         window_hours: hours.default(48).describe("How long an event_id or business key dedupes"),

@@ -51,7 +51,11 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined;
 }
 
-/** `properties.items` as line items; entries without an id are ignored (no vendor can use them). */
+/**
+ * `properties.items` as line items; entries without an id are ignored (no vendor can use them). Reads the
+ * common shapes: Tagwire's (id, name, category), GA4's (item_id, item_name, item_category, item_brand) and
+ * Segment's (product_id, sku, name, category, brand).
+ */
 export function lineItemsOf(e: CanonicalEvent): LineItem[] {
   const items = e.properties.items;
   if (!Array.isArray(items)) return [];
@@ -59,15 +63,15 @@ export function lineItemsOf(e: CanonicalEvent): LineItem[] {
   for (const raw of items) {
     if (!raw || typeof raw !== "object") continue;
     const it = raw as Record<string, unknown>;
-    const id = str(it.id ?? it.product_id ?? it.sku);
+    const id = str(it.id ?? it.item_id ?? it.product_id ?? it.sku);
     if (!id) continue;
     const item: LineItem = { id, quantity: typeof it.quantity === "number" && it.quantity > 0 ? it.quantity : 1 };
     if (typeof it.price === "number") item.price = it.price;
-    const name = str(it.name);
+    const name = str(it.name ?? it.item_name);
     if (name) item.name = name;
-    const category = str(it.category);
+    const category = str(it.category ?? it.item_category);
     if (category) item.category = category;
-    const brand = str(it.brand);
+    const brand = str(it.brand ?? it.item_brand);
     if (brand) item.brand = brand;
     out.push(item);
   }

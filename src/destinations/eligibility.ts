@@ -27,12 +27,38 @@ export function vendorEventName(
   return def.defaultEventName?.(name);
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The destination's freshness window in hours: its config's `freshness_hours`, else the vendor's own. */
+export function freshnessHoursOf(dest: DestinationConfig, def: DestinationDefinition): number {
+  return (dest.freshness_hours as number | undefined) ?? def.freshnessHours;
+}
+
+/**
+ * Whether the event's own time lies within what this destination accepts, judged at `now`: no older than its
+ * freshness window, and not ahead of the clock by more than the time tolerance (a skewed client clock).
+ */
+export function timeWindowBlock(cfg: Config, dest: DestinationConfig, def: DestinationDefinition, e: CanonicalEvent, now: number): string | undefined {
+  const at = Date.parse(e.time);
+  const hours = freshnessHoursOf(dest, def);
+  if (now - at > hours * HOUR_MS) {
+    return `outside freshness window: event is ${Math.floor((now - at) / HOUR_MS)} h old, this destination takes ${hours} h`;
+  }
+  if (at - now > cfg.time_tolerance_hours * HOUR_MS) return "clock skewed: event time is ahead of received_at by more than time_tolerance_hours";
+  return undefined;
+}
+
+/**
+ * `now` defaults to when Tagwire received the event, so the decision is the same on every attempt and on a
+ * replay; retries past the window are stopped by the consumer's deadline (src/delivery/consume.ts).
+ */
 export function eligibility(
   cfg: Config,
   destId: string,
   dest: DestinationConfig,
   def: DestinationDefinition,
   e: CanonicalEvent,
+  now: number = Date.parse(e.received_at),
 ): Eligibility {
   if (!dest.enabled) return { ok: false, reason: "destination disabled" };
   // A gtag hit the plan rejects or drops still reaches GA4 as a hit (as it did before Tagwire), nowhere else.
@@ -40,10 +66,20 @@ export function eligibility(
     return { ok: false, reason: "gtag hit outside the tracking plan (GA4 only)" };
   }
   if (e.context.bot && !dest.forward_bots) return { ok: false, reason: "bot" };
+  const late = timeWindowBlock(cfg, dest, def, e, now);
+  if (late) return { ok: false, reason: late };
   const purpose = purposeOf(dest, def);
   if (purpose === "analytics" && !e.consent.analytics) return { ok: false, reason: "consent: analytics denied" };
   if (purpose === "ads" && (!e.consent.ads || e.consent.gpc)) {
     return { ok: false, reason: e.consent.gpc ? "consent: GPC denies ads" : "consent: ads denied" };
+  }
+  // A flagged event (unknown name, or a value over its ceiling) is forwarded for analysis, never as a conversion.
+  if (def.adNetwork && e.violations?.length) {
+    // An amount over its ceiling never reaches an ad network, whatever flagged_to_ad_networks says.
+    if (e.violations.some((v) => v.rule === "value_ceiling")) return { ok: false, reason: "flagged (value_ceiling): never sent to ad networks" };
+    if (!cfg.plan.flagged_to_ad_networks) {
+      return { ok: false, reason: `flagged (${e.violations[0]!.rule}): kept from ad networks (plan.flagged_to_ad_networks = false)` };
+    }
   }
   const only = dest.only_events as string[] | undefined;
   if (only && !only.includes(e.name)) return { ok: false, reason: "not in only_events" };
@@ -70,11 +106,15 @@ export function viewFor(dest: DestinationConfig, def: DestinationDefinition, e: 
   const ip = e.context.ip;
   const ipView = ip === null || dest.ip === "keep" ? ip : dest.ip === "drop" ? null : truncateIp(ip);
   const stripUser = def.adNetwork && !e.consent.ad_user_data;
-  if (ipView === ip && !stripUser) return e;
+  // A user_id a browser claimed without the backend's signature identifies no one: only the webhook sees it,
+  // marked, so a receiver can tell; every other destination would merge the visitor into that user.
+  const forged = e.user_id_verified === false && def.type !== "webhook";
+  if (ipView === ip && !stripUser && !forged) return e;
+  const { external_id: _unverified, ...traits } = e.user;
   return {
     ...e,
-    user: stripUser ? {} : e.user,
-    user_id: stripUser ? null : e.user_id,
+    user: stripUser ? {} : forged ? traits : e.user,
+    user_id: stripUser || forged ? null : e.user_id,
     context: { ...e.context, ip: ipView },
   };
 }

@@ -99,7 +99,7 @@ export interface Ga4Hit {
 export interface CanonicalEvent {
   event_id: string;
   name: string;
-  /** When it happened (ISO 8601): client time clamped to received_at ± the configured tolerance. */
+  /** When it happened (ISO 8601): the client's own time, never rewritten (see time_status). */
   time: string;
   received_at: string;
   source: EventSource;
@@ -136,6 +136,16 @@ export interface CanonicalEvent {
     cookies: VendorCookies;
   };
   consent: Consent;
+  /**
+   * Present when the client's time lies outside received_at ± time_tolerance_hours: "late" (older) or
+   * "clock_skewed" (ahead). Each destination's freshness window then decides whether it is sent.
+   */
+  time_status?: "late" | "clock_skewed";
+  /**
+   * Set when identity.verify_user_id is on and the event has a user_id: whether it was signed by the site's
+   * backend (or came from a signed server request). An unverified user_id reaches only the webhook.
+   */
+  user_id_verified?: boolean;
   /** Present when the unknown-event policy is `flag`, or rules were broken in flag mode. */
   violations?: Violation[];
   /** Present when copies of this conversion were merged into it: each copy's event_id and source. */

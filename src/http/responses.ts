@@ -28,3 +28,19 @@ export class HttpError extends Error {
     super(`${code}: ${details.map((d) => `${d.path} ${d.message}`).join("; ")}`);
   }
 }
+
+const HEADER_MAX = 2_000;
+
+/**
+ * JSON for a response header: ASCII only (anything else, including what a request echoed, becomes a \u escape,
+ * so the value stays valid JSON), and short (the first detail only when the whole would be too long).
+ */
+export function headerJson(value: { error: string; details: Detail[] }): string {
+  const ascii = (v: unknown) =>
+    JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const full = ascii(value);
+  if (full.length <= HEADER_MAX) return full;
+  const first = value.details[0];
+  const short = first ? [{ path: first.path.slice(0, 200), message: first.message.slice(0, 300) }] : [];
+  return ascii({ error: value.error, details: short });
+}

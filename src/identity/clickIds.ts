@@ -41,10 +41,21 @@ export function parseStoredClicks(cookie: string | undefined): StoredClicks {
   return out;
 }
 
+// Browsers drop a cookie over 4 KB whole; staying well under keeps the newest click ids instead of none.
+const COOKIE_MAX = 3_000;
+
+/** The cookie value, newest click ids first kept when all of them would not fit in COOKIE_MAX characters. */
 export function serializeClicks(clicks: StoredClicks): string {
-  return Object.entries(clicks)
-    .map(([k, c]) => `${k}:${c.at}:${encodeURIComponent(c.value)}`)
-    .join("|");
+  const entries = Object.entries(clicks).sort(([, a], [, b]) => b.at - a.at);
+  const out: string[] = [];
+  let size = 0;
+  for (const [k, c] of entries) {
+    const part = `${k}:${c.at}:${encodeURIComponent(c.value)}`;
+    if (size + part.length + 1 > COOKIE_MAX) continue;
+    out.push(part);
+    size += part.length + 1;
+  }
+  return out.join("|");
 }
 
 /** Adds newly seen click ids; a new Google id removes the other two kinds. Returns whether anything changed. */

@@ -1,6 +1,8 @@
 /** Meta's first-party cookies in Meta's own formats: _fbp = fb.1.<ms>.<random>, _fbc = fb.1.<ms>.<fbclid>. */
 
-const FB_COOKIE = /^fb\.\d\.\d{10,16}\.[^\s;,]+$/;
+// ASCII only and capped: a cookie value read here is written back in Set-Cookie, so it must never carry
+// header-breaking or oversized text (the last part is the fbclid, same alphabet as click ids).
+const FB_COOKIE = /^fb\.[0-9]\.[0-9]{10,16}\.[A-Za-z0-9_.~+/=-]{1,512}$/;
 
 export function isMetaCookie(v: string | undefined): v is string {
   return v !== undefined && FB_COOKIE.test(v);

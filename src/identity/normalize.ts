@@ -47,7 +47,9 @@ const KEEPS_TRUNK_ZERO = new Set(["IT"]);
 function internationalDigits(raw: string, defaultCountry: string | null | undefined): string | undefined {
   const t = raw.trim();
   if (!/\d/.test(t) || /[a-z]{3,}/i.test(t.replace(/ext\.?\s*\d+$/i, ""))) return undefined;
-  const withoutExt = t.replace(/\s*(ext\.?|x|#)\s*\d+$/i, "");
+  let withoutExt = t.replace(/\s*(ext\.?|x|#)\s*\d+$/i, "");
+  // "+44 (0)20 …": the bracketed trunk 0 is dialled only from inside the country, never after its code.
+  if (/^(\+|00)/.test(withoutExt)) withoutExt = withoutExt.replace(/\(\s*0\s*\)/g, "");
   const plus = withoutExt.replace(/[^\d+]/g, "");
   let digits: string;
   if (plus.startsWith("+")) digits = plus.slice(1).replace(/\D/g, "");
@@ -132,7 +134,7 @@ export function normalizeZip(raw: string, country?: string | null): string | und
 }
 
 const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
-  usa: "us", unitedstates: "us", unitedstatesofamerica: "us", uk: "gb", unitedkingdom: "gb", greatbritain: "gb",
+  usa: "us", el: "gr", unitedstates: "us", unitedstatesofamerica: "us", uk: "gb", unitedkingdom: "gb", greatbritain: "gb",
   england: "gb", germany: "de", deutschland: "de", france: "fr", spain: "es", espana: "es", italy: "it",
   italia: "it", netherlands: "nl", switzerland: "ch", schweiz: "ch", austria: "at", osterreich: "at",
   canada: "ca", australia: "au", ireland: "ie", sweden: "se", norway: "no", denmark: "dk", poland: "pl",
@@ -144,8 +146,10 @@ export function normalizeCountry(raw: string): string | undefined {
   const hashed = prehashed(raw);
   if (hashed) return hashed;
   const c = raw.normalize("NFD").replace(/\p{M}/gu, "").trim().toLowerCase().replace(/[\s\p{P}]/gu, "");
-  if (/^[a-z]{2}$/.test(c)) return c;
-  return COUNTRY_ALIASES[c];
+  // Aliases first: "uk" is two letters but not an ISO code (the kingdom is GB).
+  const alias = Object.hasOwn(COUNTRY_ALIASES, c) ? COUNTRY_ALIASES[c] : undefined;
+  if (alias) return alias;
+  return /^[a-z]{2}$/.test(c) ? c : undefined;
 }
 
 /** "f" or "m" (male/female/man/woman/m/f in any case); anything else is left out. */

@@ -32,6 +32,8 @@ export interface VisitorInput {
   /** Consent that governs cookies: the request's latest. */
   consent: Consent;
   metaEnabled: boolean;
+  /** A server event: no browser is there to keep an id, so none is invented (fbp) and no cookie is written. */
+  server?: boolean;
 }
 
 export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Visitor {
@@ -91,7 +93,7 @@ export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Vis
     if (isMetaCookie(fbcCookie)) fbc = fbcCookie;
     const fbclid = clicks.fbclid;
     if (fbclid && (!fbc || fbclidOf(fbc) !== fbclid.value)) fbc = newFbc(fbclid.at, fbclid.value);
-    if (input.metaEnabled) {
+    if (input.metaEnabled && !input.server) {
       fbp ??= newFbp(now);
       // Meta's pixel reads these from JavaScript, so they are not HttpOnly.
       write("_fbp", fbp, CLICK_MAX_AGE_DAYS * DAY, false);
@@ -99,6 +101,9 @@ export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Vis
     }
   } else {
     expire(cfg.clicks_name);
+    // Meta's cookies are ad identifiers too: withdrawn ads consent expires the ones this browser holds.
+    expire("_fbp", false);
+    expire("_fbc", false);
     for (const k of Object.keys(clicks)) delete clicks[k as ClickIdKey];
     // Clicks seen in this very request still describe this event; they are just not stored.
     for (const seen of input.seenClicks) mergeClicks(clicks, seen, now);
@@ -107,7 +112,8 @@ export function resolveVisitor(cfg: Config["cookies"], input: VisitorInput): Vis
   const vendor: VendorCookies = {};
   for (const name of VENDOR_COOKIES) {
     const v = jar.get(name);
-    if (v && v.length <= 512) vendor[name] = v;
+    // Printable ASCII only, capped: these go into vendor payloads as they are.
+    if (v && /^[\x21-\x7e]{1,512}$/.test(v)) vendor[name] = v;
   }
   return { anonymous_id, session_id, clicks, fbp, fbc, vendor, setCookies };
 }

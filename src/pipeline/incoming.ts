@@ -17,6 +17,8 @@ export const IncomingTraits = z.strictObject({
   street: s(256).optional(),
   city: s(128).optional(),
   state: s(128).optional(),
+  /** What many CRMs call the state; read as `state` when that is absent. */
+  region: s(128).optional(),
   postal_code: s(32).optional(),
   country: s(64).optional(),
   external_id: s(256).optional(),
@@ -40,6 +42,9 @@ export const IncomingEvent = z.strictObject({
     })
     .optional(),
   user_id: s(256).optional(),
+  user_id_signature: s(128)
+    .optional()
+    .describe("HMAC-SHA256(secret, user_id) in hex, from your backend (identity.verify_user_id)"),
   traits: IncomingTraits.optional(),
   consent: z
     .strictObject({

@@ -6,6 +6,7 @@ import type { Config } from "../config/schema.ts";
 import type { CanonicalEvent, Consent, EventSource } from "../event/canonical.ts";
 import { resolveConsent } from "../consent/resolve.ts";
 import { clickIdsFromUrl } from "../identity/clickIds.ts";
+import { hmacSha256HexSync, sameHex } from "../identity/hmacSync.ts";
 import { resolveVisitor } from "../identity/visitor.ts";
 import { canonicalize, parsePageUrl, parseTime } from "./canonicalize.ts";
 import { requestContext, type RequestContext } from "./enrich.ts";
@@ -34,6 +35,22 @@ export interface PipelineInput {
   now: number;
   /** Page URL to use when an event has none (the pixel's Referer). */
   fallbackUrl?: string | null;
+  /** Reads a Worker secret by name (the user-id signing secret); without it no browser user_id is verified. */
+  secret?: (name: string) => string | undefined;
+}
+
+/**
+ * Whether a user_id may be trusted, when identity.verify_user_id is on: a signed server request always is;
+ * a browser's only with user_id_signature = HMAC-SHA256(secret, user_id). Undefined when the check is off.
+ */
+function userIdVerified(input: PipelineInput, e: IncomingEvent): boolean | undefined {
+  const { cfg } = input;
+  if (!cfg.identity.verify_user_id || e.user_id === undefined) return undefined;
+  if (input.source === "server") return true;
+  const secret = input.secret?.(cfg.identity.secret);
+  const sig = e.user_id_signature;
+  if (!secret || !sig || !/^[0-9a-fA-F]{64}$/.test(sig)) return false;
+  return sameHex(sig.toLowerCase(), hmacSha256HexSync(secret, e.user_id));
 }
 
 interface Accepted {
@@ -61,7 +78,7 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     if (e.time !== undefined && parseTime(e.time) === undefined) {
       return void rejected.push({
         index,
-        errors: [{ path: prefix ? `${prefix}.time` : "time", message: "expected ISO 8601 or Unix milliseconds" }],
+        errors: [{ path: prefix ? `${prefix}.time` : "time", message: "expected ISO 8601 or Unix milliseconds, between 2000 and 2100" }],
       });
     }
     const plan = applyPlan(cfg, e.name, e.properties ?? {}, prefix);
@@ -82,6 +99,7 @@ export function runPipeline(input: PipelineInput): PipelineResult {
     seenClicks: accepted.map((a) => clickIdsFromUrl(a.pageUrl?.searchParams ?? null)),
     consent: cookieConsent,
     metaEnabled,
+    server,
   });
 
   const toleranceMs = cfg.time_tolerance_hours * 3_600_000;
@@ -96,7 +114,10 @@ export function runPipeline(input: PipelineInput): PipelineResult {
       visitor,
       consent: a.consent,
       pageUrl: a.pageUrl,
+      keepProperties: cfg.privacy.keep_properties,
+      userIdVerified: userIdVerified(input, a.event),
     }),
   );
-  return { events, rejected, dropped, setCookies: server ? [] : visitor.setCookies };
+  // Cookies only when an event was taken: a refused request leaves the browser as it was.
+  return { events, rejected, dropped, setCookies: server || events.length === 0 ? [] : visitor.setCookies };
 }

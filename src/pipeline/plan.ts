@@ -5,6 +5,7 @@
 import type { Config, EventPlan, PropertyRule } from "../config/schema.ts";
 import { EVENT_NAME } from "../config/lints.ts";
 import type { Violation } from "../event/canonical.ts";
+import { isoCurrency } from "./currencies.ts";
 import type { FieldError } from "./incoming.ts";
 
 /** Events the SDK itself emits; always known even when the plan does not list them. */
@@ -88,13 +89,45 @@ export function checkProperty(name: string, rule: PropertyRule, v: unknown, path
 }
 
 export function lookupPlan(cfg: Config, name: string): EventPlan | undefined {
-  return cfg.plan.events[name] ?? SYSTEM_EVENTS[name];
+  // Own keys only: "constructor" or "toString" must not find Object.prototype's members.
+  if (Object.hasOwn(cfg.plan.events, name)) return cfg.plan.events[name];
+  return Object.hasOwn(SYSTEM_EVENTS, name) ? SYSTEM_EVENTS[name] : undefined;
 }
 
 function currencyOf(props: Record<string, unknown>, plan: EventPlan | undefined, cfg: Config): string {
-  const c = props.currency;
-  if (typeof c === "string" && /^[A-Za-z]{3}$/.test(c)) return c.toUpperCase();
-  return plan?.currency ?? cfg.plan.default_currency;
+  return isoCurrency(props.currency) ?? plan?.currency ?? cfg.plan.default_currency;
+}
+
+// A real basket never holds more of one line than this; beyond it the number is a typo or a forgery.
+export const MAX_QUANTITY = 10_000;
+
+/**
+ * Amounts a vendor would take as revenue: the conversion value, each item's price (within the ceiling, in the
+ * event's currency) and quantity (a positive integer up to MAX_QUANTITY), and top-level price/quantity.
+ */
+function amountErrors(properties: Record<string, unknown>, value: number | null, valuePath: string, max: number, at: (p: string) => string): FieldError[] {
+  const errors: FieldError[] = [];
+  const over = `exceeds the value ceiling of ${max} (plan.max_value)`;
+  if (value !== null && Math.abs(value) > max) errors.push({ path: at(valuePath), message: over });
+  const price = (v: unknown, path: string) => {
+    if (typeof v === "number" && Math.abs(v) > max) errors.push({ path: at(path), message: over });
+  };
+  const quantity = (v: unknown, path: string) => {
+    if (v !== undefined && v !== null && !(typeof v === "number" && Number.isInteger(v) && v > 0 && v <= MAX_QUANTITY)) {
+      errors.push({ path: at(path), message: `expected a whole number from 1 to ${MAX_QUANTITY}` });
+    }
+  };
+  price(properties.price, "properties.price");
+  quantity(properties.quantity, "properties.quantity");
+  const items = properties.items;
+  if (Array.isArray(items)) {
+    items.forEach((it, i) => {
+      if (typeof it !== "object" || it === null) return;
+      price((it as Record<string, unknown>).price, `properties.items[${i}].price`);
+      quantity((it as Record<string, unknown>).quantity, `properties.items[${i}].quantity`);
+    });
+  }
+  return errors;
 }
 
 export function applyPlan(
@@ -127,7 +160,7 @@ export function applyPlan(
     }
     if (!plan.additional_properties) {
       for (const prop of Object.keys(properties)) {
-        if (!(prop in plan.properties)) errors.push({ path: at(`properties.${prop}`), message: "not in the tracking plan" });
+        if (!Object.hasOwn(plan.properties, prop)) errors.push({ path: at(`properties.${prop}`), message: "not in the tracking plan" });
       }
     }
     if (errors.length) return { kind: "reject", errors };
@@ -151,6 +184,17 @@ export function applyPlan(
   } else if (typeof properties.value === "number" && Number.isFinite(properties.value)) {
     value = properties.value;
     value_kind = "actual";
+  }
+  const c = properties.currency;
+  if (c !== undefined && c !== null && isoCurrency(c) === undefined) {
+    return { kind: "reject", errors: [{ path: at("properties.currency"), message: "expected an ISO 4217 currency code such as USD" }] };
+  }
+  const valuePath = rule && "from" in rule ? `properties.${rule.from}` : rule ? "value" : "properties.value";
+  const amounts = amountErrors(properties, value, valuePath, plan?.max_value ?? cfg.plan.max_value, at);
+  if (amounts.length) {
+    if ((plan?.over_max_value ?? cfg.plan.over_max_value) === "reject") return { kind: "reject", errors: amounts };
+    // Flagged: kept for analysis, never a conversion (eligibility keeps value_ceiling events from ad networks).
+    for (const a of amounts) violations.push({ rule: "value_ceiling", path: a.path.replace(/^batch\[\d+\]\./, ""), message: a.message });
   }
   const currency = value === null ? null : currencyOf(properties, plan, cfg);
   return { kind: "accept", plan, violations, value, currency, value_kind };

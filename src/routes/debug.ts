@@ -4,6 +4,7 @@
  */
 import { debugLog } from "../debug/record.ts";
 import { HttpError, json } from "../http/responses.ts";
+import { bearerMatches } from "../http/tokens.ts";
 import type { RouteContext } from "./context.ts";
 
 const LOCAL = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -16,11 +17,20 @@ export function isLocalRequest(request: Request): boolean {
 export function requireDebug(request: Request, rc: RouteContext): void {
   if (!rc.cfg.debug) throw new HttpError(404, "not_found", [{ path: "path", message: "debug endpoints are off (debug = false)" }]);
   if (isLocalRequest(request)) return;
-  const token = rc.env[rc.cfg.admin.token_secret];
-  const auth = request.headers.get("authorization");
-  if (typeof token !== "string" || !token || auth !== `Bearer ${token}`) {
+  if (!bearerMatches(request, rc.env[rc.cfg.admin.token_secret])) {
     throw new HttpError(401, "unauthorized", [{ path: "Authorization", message: "debug endpoints need the admin bearer token" }]);
   }
+}
+
+/**
+ * A page on another site can make the browser POST here (a form needs no preflight), and localhost needs no
+ * token: only a same-origin or non-browser request (no Origin, Sec-Fetch-Site not cross-site) may clear.
+ */
+export function requireSameSite(request: Request): void {
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const foreign = (origin !== null && origin !== new URL(request.url).origin) || (site !== null && site !== "same-origin" && site !== "none");
+  if (foreign) throw new HttpError(403, "cross_site", [{ path: "Origin", message: "P/debug/clear only answers same-origin requests" }]);
 }
 
 export async function debugList(request: Request, rc: RouteContext, kind: "event" | "request"): Promise<Response> {
@@ -32,6 +42,7 @@ export async function debugList(request: Request, rc: RouteContext, kind: "event
 
 export async function debugClear(request: Request, rc: RouteContext): Promise<Response> {
   requireDebug(request, rc);
+  requireSameSite(request);
   await debugLog(rc.env).clear();
   return json(200, { cleared: true });
 }

@@ -1,7 +1,9 @@
 /** POST P/e: browser events, one or {"batch": [...]}, as JSON or text/plain (sendBeacon). */
 import { handOff } from "../ingest/handoff.ts";
+import { secretFrom } from "../env.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
+import { withRateLimit } from "../http/rateLimit.ts";
 import { HttpError, json } from "../http/responses.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline, type PipelineResult } from "../pipeline/index.ts";
@@ -56,12 +58,13 @@ export function ingestAnswer(result: PipelineResult, headers: Headers): Response
 
 export async function ingest(request: Request, rc: RouteContext): Promise<Response> {
   withCors(rc.cfg, request);
+  await withRateLimit(request, rc, MAX_BODY_BYTES, corsHeaders(request));
   const headers = new Headers(corsHeaders(request));
   try {
     requireContentType(request, ["application/json", "text/plain"]);
     const body = parseJson(await readText(request, MAX_BODY_BYTES));
     const { items, batch } = itemsOf(body);
-    const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now });
+    const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now, secret: secretFrom(rc.env) });
     await handOff(rc.env, result.events);
     recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
     return ingestAnswer(result, headers);

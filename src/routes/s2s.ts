@@ -10,7 +10,7 @@ import { secretFrom } from "../env.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
-import { signedHeaders, sourceSecret, verifySignature } from "../s2s/verify.ts";
+import { canonicalSignature, signedHeaders, sourceSecret, verifySignature } from "../s2s/verify.ts";
 import type { RouteContext } from "./context.ts";
 import { ingestAnswer, itemsOf } from "./ingest.ts";
 
@@ -25,7 +25,9 @@ export async function s2s(request: Request, rc: RouteContext): Promise<Response>
   requireContentType(request, ["application/json"]);
   const { items, batch } = itemsOf(parseJson(raw));
   const result = runPipeline({ cfg: rc.cfg, items, batch, source: "server", request, now: rc.now });
-  await handOff(rc.env, result.events, { source: signed.source, signature: signed.signature.toLowerCase() });
+  // The replay key is the signature's canonical form: a variant spelling of the same bytes is the same signature.
+  const signature = canonicalSignature(signed.signature) ?? signed.signature;
+  await handOff(rc.env, result.events, { source: signed.source, signature });
   recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
   return ingestAnswer(result, new Headers());
 }

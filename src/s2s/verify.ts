@@ -52,14 +52,27 @@ export function sourceSecret(cfg: Config, source: string, secret: (name: string)
   return value;
 }
 
+// Exactly this, ASCII only: no trimming, since String#trim also removes Unicode spaces (U+00A0, U+3000,
+// U+FEFF), and a variant that still verified would look like a new signature to the replay check.
+const SIGNATURE_FORMAT = /^sha256=([0-9a-fA-F]{64})$/;
+
+/**
+ * The one spelling of a signature header value, `sha256=<64 lowercase hex>`, or undefined when the value is not
+ * exactly that format. Replay checks key on this, so case variants of one signature are one signature.
+ */
+export function canonicalSignature(header: string): string | undefined {
+  const m = SIGNATURE_FORMAT.exec(header);
+  return m ? `sha256=${m[1]!.toLowerCase()}` : undefined;
+}
+
 export async function verifySignature(h: SignedHeaders, secret: string, rawBody: string, nowMs: number): Promise<void> {
   if (Math.abs(nowMs / 1000 - h.timestamp) > WINDOW_SECONDS) {
     throw unauthorized("timestamp_out_of_window", TIMESTAMP_HEADER, `must be within ±${WINDOW_SECONDS} s of the server's clock`);
   }
-  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(h.signature.trim());
-  if (!m) throw unauthorized("signature_invalid", SIGNATURE_HEADER, "expected sha256=<64 hex characters>");
+  const canonical = canonicalSignature(h.signature);
+  if (!canonical) throw unauthorized("signature_invalid", SIGNATURE_HEADER, "expected exactly sha256=<64 hex characters>");
   const expected = await hmacSha256Hex(secret, `${h.timestamp}.${rawBody}`);
-  if (!timingSafeEqualText(m[1]!.toLowerCase(), expected)) {
+  if (!timingSafeEqualText(canonical.slice(7), expected)) {
     throw unauthorized("signature_invalid", SIGNATURE_HEADER, "does not match HMAC-SHA256(secret, timestamp + '.' + body)");
   }
 }

@@ -125,7 +125,7 @@ export const metaContract: ContractModule = {
       events: [purchaseEvent({ time: "2026-05-20T12:00:00.000Z" }), leadEvent()],
       expect: {
         requests: [{ method: "POST", url: URL, body: { data: [LEAD] } }],
-        skipped: [{ event_id: "evt_purchase_0001", reason: "7-day" }],
+        skipped: [{ event_id: "evt_purchase_0001", reason: "outside freshness window" }],
       },
     },
     {

@@ -101,7 +101,8 @@ export function configWithHook(b: string, patch?: (c: Record<string, any>) => vo
 export const purchase = (extra: Record<string, unknown> = {}) => ({
   name: "purchase_completed",
   event_id: "evt_purchase_0001",
-  time: "2026-06-01T12:00:00Z",
+  // A minute ago: events keep their own time, and each destination skips what is older than its window.
+  time: new Date(Date.now() - 60_000).toISOString(),
   properties: { order_id: "ord_1001", value: 129.99, currency: "USD", items: [{ id: "sku_1", quantity: 1, price: 129.99 }] },
   page: { url: "https://shop.example.com/checkout/complete?utm_source=newsletter&utm_medium=email&utm_campaign=spring&gclid=Cj0KCQjw_test", title: "Thank you", referrer: "https://shop.example.com/checkout" },
   ...extra,

@@ -3,7 +3,14 @@
  * bad event inside a batch never costs the valid event beside it.
  */
 import { describe, expect, it } from "vitest";
+import { Config } from "../../src/config/schema.ts";
+import { eventParams } from "../../src/destinations/ga4/event.ts";
+import { runPipeline } from "../../src/pipeline/index.ts";
+import { purchaseEvent } from "../contracts/fixture.ts";
+import { CONTRACTS } from "../contracts/index.ts";
+import { runContract } from "../contracts/run.ts";
 import { BASE, CHROME_UA, ORIGIN, P, US_CF, bucket, call, configWithHook, doubleRequests, send } from "../helpers/worker.ts";
+import { testConfig } from "../support/testConfig.ts";
 
 type Json = unknown;
 const STRINGY_BAD: Json[] = [123, 1.5, true, false, null, [], ["a"], {}, { a: 1 }];
@@ -205,5 +212,82 @@ describe("a bad event inside a batch", () => {
   it("never answers 5xx to a valid event (control)", async () => {
     const res = await send(valid(`control_${seq()}`));
     expect(res.status).toBe(202);
+  });
+});
+
+/**
+ * Object.prototype's names as event names, property names, keys bound for a destination and cookie names:
+ * refused with a 4xx naming the field, or accepted and delivered intact, never a 5xx or a silent loss.
+ */
+describe("prototype names through to delivery", () => {
+  const NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty"];
+  const deliveredTo = async (b: string) => (await doubleRequests(b)).flatMap((r) => (JSON.parse(r.body) as { events: Record<string, any>[] }).events);
+
+  it.each(NAMES)("refuses %s as an event name, on P/e and on the pixel", async (name) => {
+    const body = await expectNamedError(await call(rawRequest(JSON.stringify({ name, properties: {} }))));
+    expect(body.details[0]!.path).toBe("name");
+    const gif = await call(new Request(`${BASE}${P}/p.gif?n=${encodeURIComponent(name)}&p.x=1`, { headers: { "user-agent": CHROME_UA } }));
+    expect(gif.status).toBe(400);
+    expect(JSON.parse(gif.headers.get("x-tagwire-error")!).details[0].path).toBe("name");
+  });
+
+  it.each(["constructor", "__proto__"])("refuses %s as a property name (JSON and pixel), naming it", async (key) => {
+    const s = seq();
+    const body = await expectNamedError(await call(rawRequest(`{"name":"product_added","event_id":"evt_bad_${s}","properties":{"product_id":"p","${key}":{"x":1}}}`)));
+    expect(body.details[0]!.path).toBe(`properties.${key}`);
+    const gif = await call(new Request(`${BASE}${P}/p.gif?n=product_added&p.product_id=p&p.${key}=1`, { headers: { "user-agent": CHROME_UA } }));
+    expect(gif.status).toBe(400);
+    expect(JSON.parse(gif.headers.get("x-tagwire-error")!).details[0].path).toBe(`properties.${key}`);
+  });
+
+  it.each(["toString", "hasOwnProperty", "valueOf"])("delivers %s as an ordinary property, to the webhook and as a GA4 parameter", async (key) => {
+    const b = bucket();
+    const s = seq();
+    const res = await call(rawRequest(`{"name":"product_added","event_id":"evt_proto_${s}","properties":{"product_id":"p","${key}":"kept"}}`), { config: configWithHook(b) });
+    expect(res.status).toBe(202);
+    expect((await deliveredTo(b))[0]!.properties[key]).toBe("kept");
+    expect(eventParams(purchaseEvent({ properties: { [key]: "kept" } }), "purchase", 1)[key]).toBe("kept");
+  });
+
+  it("carries toString and hasOwnProperty properties to every destination that forwards free properties", async () => {
+    const e = purchaseEvent({ properties: { order_id: "ord_1", value: 10, currency: "USD", toString: "kept_ts", hasOwnProperty: "kept_hop" } });
+    for (const type of ["webhook", "ga4", "segment", "posthog", "mixpanel", "amplitude"]) {
+      const { requests, results } = await runContract(CONTRACTS.find((m) => m.type === type)!, [e]);
+      expect(results.every((r) => r.kind === "ok"), type).toBe(true);
+      const wire = requests.map((r) => r.body ?? "").join();
+      expect(wire, type).toContain("kept_ts");
+      expect(wire, type).toContain("kept_hop");
+    }
+  });
+
+  it.each(["toString", "hasOwnProperty"])("refuses %s where the plan allows no other properties", async (key) => {
+    const c = configWithHook(bucket());
+    c.plan.events.product_added.additional_properties = false;
+    const res = await call(rawRequest(`{"name":"product_added","properties":{"product_id":"p","${key}":"x"}}`), { config: c });
+    const body = await expectNamedError(res);
+    expect(body.details[0]).toEqual({ path: `properties.${key}`, message: "not in the tracking plan" });
+  });
+
+  it("ignores prototype names in a server event's click_ids and takes the rest", async () => {
+    const r = runPipeline({
+      cfg: Config.parse(testConfig("http://127.0.0.1:9")),
+      items: [JSON.parse('{"name":"product_added","properties":{"product_id":"p"},"click_ids":{"constructor":"x","toString":"y","hasOwnProperty":"z","gclid":"G1"}}')],
+      batch: false,
+      source: "server",
+      request: new Request("https://t.example/s2s", { method: "POST" }),
+      now: Date.now(),
+    });
+    expect(r.rejected).toEqual([]);
+    expect(r.events[0]!.click_ids).toEqual({ gclid: "G1" });
+  });
+
+  it("delivers an event whose request carries cookies named after prototype members", async () => {
+    const b = bucket();
+    const s = seq();
+    const res = await call(rawRequest(JSON.stringify(valid(`cookie_${s}`)), "application/json", { cookie: "__proto__=a; constructor=b; toString=c; hasOwnProperty=d; tw_id=__proto__" }), { config: configWithHook(b) });
+    expect(res.status).toBe(202);
+    const [e] = await deliveredTo(b);
+    expect(e!.event_id).toBe(`evt_bad_cookie_${s}`);
+    expect(e!.anonymous_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -36,8 +36,8 @@ describe("GET P/p.gif", () => {
 });
 
 describe("GET P/health", () => {
-  it("reports the version and each destination's mode and purpose, without secret values", async () => {
-    const res = await get("/health");
+  it("reports the version and each destination's mode and purpose to the admin token, without secret values", async () => {
+    const res = await get("/health", { authorization: "Bearer admin_test_token_0123456789" });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ status: "ok", version: "test", prefix: "/k7q" });
@@ -48,7 +48,7 @@ describe("GET P/health", () => {
   it("warns, by name only, about a secret a live destination needs and the Worker lacks", async () => {
     const c = configCopy();
     c.destinations.hook.secret = "MISSING_SECRET";
-    const body = (await (await get("/health", {}, c)).json()) as { destinations: { id: string; warnings?: string[] }[] };
+    const body = (await (await get("/health", { authorization: "Bearer admin_test_token_0123456789" }, c)).json()) as { destinations: { id: string; warnings?: string[] }[] };
     expect(body.destinations.find((d) => d.id === "hook")!.warnings).toEqual(["secret MISSING_SECRET is not set"]);
   });
 

@@ -55,6 +55,8 @@ export function testConfig(doubleBase: string) {
       },
     },
     sources: { backend: { secret: "TEST_S2S_SECRET" } },
+    // Off here: suites send many events from one IP. test/http/rate-limit.test.ts turns them on.
+    rate_limits: { browser: false, pixel: false, conversions: false },
     destinations: {
       hook: {
         type: "webhook",

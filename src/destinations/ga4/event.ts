@@ -65,7 +65,8 @@ function scalar(v: unknown): string | number | boolean | undefined {
 export function eventParams(e: CanonicalEvent, vendorName: string, engagementMs: number): Record<string, unknown> {
   const p: Record<string, unknown> = {};
   const put = (k: string, v: unknown) => {
-    if (v === undefined || v === null || k in p || Object.keys(p).length >= MAX_PARAMS) return;
+    // Own keys only: a property named "toString" is a parameter like any other, not Object.prototype's.
+    if (v === undefined || v === null || Object.hasOwn(p, k) || Object.keys(p).length >= MAX_PARAMS) return;
     p[k] = v;
   };
   if (vendorName === "purchase" || vendorName === "refund") put("transaction_id", orderIdOf(e) ?? e.event_id);

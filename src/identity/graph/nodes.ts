@@ -66,12 +66,12 @@ export const keysOf = (n: EventNodes): string[] => [n.user, n.email, n.phone, n.
 
 /**
  * Whether this event's identifiers may merge two persons: only when they are verified. Today that is a
- * signed server event (P/s2s), or an event the pipeline marked `user_verified` (a user id signed by the
- * site's backend). Kept in this one function so the rule can change in one place.
+ * signed server event (P/s2s), or an event whose user id the site's backend signed (identity.verify_user_id:
+ * the pipeline sets `user_id_verified`). Kept in this one function so the rule can change in one place.
  */
 export function mayMerge(e: CanonicalEvent, signed: boolean): boolean {
   if (e.source === "server" && signed) return true;
-  return (e as { user_verified?: unknown }).user_verified === true;
+  return e.user_id_verified === true;
 }
 
 /** The graph shard holding a node. */

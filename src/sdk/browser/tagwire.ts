@@ -14,6 +14,7 @@ interface Ev {
   properties?: Props | undefined;
   page: { url: string; path: string; title: string; referrer: string };
   user_id?: string | undefined;
+  user_id_signature?: string | undefined;
   traits?: Props | undefined;
   consent?: Consent | undefined;
 }
@@ -30,6 +31,7 @@ const d = document;
 const QUEUE_KEY = "tw_q";
 const CONSENT_KEY = "tw_consent";
 const USER_KEY = "tw_uid";
+const SIG_KEY = "tw_usig";
 // Stored retries are bounded so a long outage cannot fill the host page's localStorage.
 const QUEUE_MAX = 100;
 const BATCH_MAX = 20;
@@ -135,6 +137,7 @@ const send = (type: string, name: string, o: Partial<Ev> & { event_id?: string |
       time: at || Date.now(),
       page: { url: location.href, path: location.pathname, title: d.title, referrer },
       user_id: read(USER_KEY) || undefined,
+      user_id_signature: read(SIG_KEY) || undefined,
       consent: read(CONSENT_KEY) || undefined,
     }),
   );
@@ -150,14 +153,15 @@ const api = {
     send("track", name, { properties, event_id: opts && opts.event_id }),
   ),
   page: safe((properties?: Props) => send("page", "page_viewed", { properties })),
-  identify: safe((user_id?: string, traits?: Props) => {
-    if (user_id) write(USER_KEY, String(user_id));
+  /** `signature`: HMAC-SHA256(secret, user_id) in hex from the site's backend, when identity.verify_user_id is on. */
+  identify: safe((user_id?: string, traits?: Props, signature?: string) => {
+    if (user_id) write(USER_KEY, String(user_id)), write(SIG_KEY, signature || "");
     return send("identify", "user_identified", { traits });
   }),
   /** Google Consent Mode v2 names; merged into what was said before and sent with every later event. */
   consent: safe((c: Consent) => write(CONSENT_KEY, { ...read(CONSENT_KEY), ...c })),
   /** Forgets the identified user (logout); the anonymous id stays, as it is the server's cookie. */
-  reset: safe(() => localStorage.removeItem(USER_KEY)),
+  reset: safe(() => [USER_KEY, SIG_KEY].map((k) => localStorage.removeItem(k))),
   flush,
 };
 
