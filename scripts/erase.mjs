@@ -5,16 +5,22 @@
  * The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable (never a flag: flags end up in
  * shell history). Prints what was removed and what cannot be (docs/identity.md).
  */
-import { parseArgs } from "node:util";
+import { cli } from "./cli.ts";
 
-const { values } = parseArgs({
-  options: {
-    "user-id": { type: "string" },
-    email: { type: "string" },
-    phone: { type: "string" },
-    "anonymous-id": { type: "string" },
-    url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
-  },
+const USAGE = `
+npm run erase -- --user-id ID | --email ADDRESS [--phone +14155550100] [--anonymous-id ID] [--url URL]
+
+Erases one person from every store Tagwire keeps (identity graph, held dedupe copies, dead letters, debug log)
+through POST P/admin/erase, and prints what was removed and what cannot be (docs/identity.md).
+  --url URL   the Worker's prefix URL (default $TAGWIRE_URL, else http://127.0.0.1:8787/k7q)
+The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable, never a flag.`;
+
+const { values } = cli("erase", USAGE, {
+  "user-id": { type: "string" },
+  email: { type: "string" },
+  phone: { type: "string" },
+  "anonymous-id": { type: "string" },
+  url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
 });
 
 function fail(msg) {
