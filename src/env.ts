@@ -5,6 +5,7 @@ import type { DeadLetters } from "./delivery/DeadLetters.ts";
 import type { QueueMessage } from "./queue/messages.ts";
 import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
+import type { Ledger } from "./ledger/Ledger.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
@@ -15,6 +16,8 @@ export interface Env {
   STATS: DurableObjectNamespace<Stats>;
   /** Global pacing of destinations with a rate limit (HubSpot). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** The delivery ledger: every event × destination outcome, one object per day and hash (src/ledger). */
+  LEDGER: DurableObjectNamespace<Ledger>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   [secret: string]: unknown;

@@ -4,3 +4,4 @@ export { Deduper } from "./dedupe/Deduper.ts";
 export { DeadLetters } from "./delivery/DeadLetters.ts";
 export { Stats } from "./stats/Stats.ts";
 export { RateLimiter } from "./delivery/RateLimiter.ts";
+export { Ledger } from "./ledger/Ledger.ts";

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { DESTINATIONS } from "../destinations/registry.ts";
 import { EVENT_NAME, blockedPrefixWord } from "./lints.ts";
 import { Rules, checkRuleReferences } from "../rules/schema.ts";
+import { AccessConfig, LedgerConfig } from "../ledger/settings.ts";
 
 const eventName = z
   .string()
@@ -204,8 +205,9 @@ export const Config = z
       .default({})
       .describe("Server-to-server sources and the secret each signs with"),
     admin: z
-      .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN") })
+      .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN"), access: AccessConfig.optional() })
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),
+    ledger: LedgerConfig,
     debug: z
       .boolean()
       .default(false)
