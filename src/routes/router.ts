@@ -12,6 +12,7 @@ import { demo, sdkScript, sdkVersioned } from "./sdk.ts";
 import { listDeadLetters, replayDeadLetters } from "./admin.ts";
 import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
+import { counts } from "./counts.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -38,6 +39,7 @@ export function buildRouter(cfg: Config) {
   route("/admin/dead-letters", { GET: listDeadLetters });
   route("/admin/replay", { POST: replayDeadLetters });
   route("/admin/stats", { GET: stats });
+  route("/admin/counts", { GET: counts });
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });
