@@ -23,6 +23,8 @@ export interface LedgerQuery {
   order_id?: string;
   /** Hashed anonymous id or user id (rows.ts hashId). */
   anon?: string;
+  /** One box for people: an event_id, a business key, or a hashed anonymous or user id. */
+  search?: { text: string; hashed: string };
   from?: number;
   to?: number;
   /** Only copies that went on (admitted or held) with a business key or a value: reconciliation. */
@@ -121,6 +123,10 @@ export class Ledger extends DurableObject<Env> {
     if (q.anon !== undefined) {
       where.push("(anon = ? OR user = ?)");
       args.push(q.anon, q.anon);
+    }
+    if (q.search !== undefined) {
+      where.push("(event_id = ? OR order_id = ? OR anon = ? OR user = ?)");
+      args.push(q.search.text, q.search.text, q.search.hashed, q.search.hashed);
     }
     if (q.from !== undefined) (where.push("at >= ?"), args.push(q.from));
     if (q.to !== undefined) (where.push("at < ?"), args.push(q.to));

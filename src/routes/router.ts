@@ -13,6 +13,7 @@ import { listDeadLetters, replayDeadLetters } from "./admin.ts";
 import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
 import { counts } from "./counts.ts";
+import { inspector, inspectorEvent, inspectorEvents } from "./inspector.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -40,6 +41,9 @@ export function buildRouter(cfg: Config) {
   route("/admin/replay", { POST: replayDeadLetters });
   route("/admin/stats", { GET: stats });
   route("/admin/counts", { GET: counts });
+  route("/inspector", { GET: inspector });
+  route("/inspector/events", { GET: inspectorEvents });
+  route("/inspector/event", { GET: inspectorEvent });
   route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
   route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
   route("/debug/clear", { POST: debugClear });
