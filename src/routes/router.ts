@@ -13,6 +13,7 @@ import { listDeadLetters, replayDeadLetters } from "./admin.ts";
 import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
 import { counts } from "./counts.ts";
+import { reconcile } from "./reconcile.ts";
 import { inspector, inspectorEvent, inspectorEvents } from "./inspector.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
@@ -41,6 +42,7 @@ export function buildRouter(cfg: Config) {
   route("/admin/replay", { POST: replayDeadLetters });
   route("/admin/stats", { GET: stats });
   route("/admin/counts", { GET: counts });
+  route("/admin/reconcile", { GET: reconcile, POST: reconcile });
   route("/inspector", { GET: inspector });
   route("/inspector/events", { GET: inspectorEvents });
   route("/inspector/event", { GET: inspectorEvent });
