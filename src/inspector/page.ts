@@ -40,8 +40,8 @@ function render(events){const tb=$("#rows");tb.replaceChildren();if(!events.leng
 for(const e of events){const info=JSON.parse(e.info);tb.append(h("tr",{"data-id":e.event_id,onclick:()=>open(e.event_id)},
 h("td",{},time(e.at)),h("td",{},h("b",{},e.name),h("div",{class:"copy"},e.event_id)),h("td",{},e.source),
 h("td",{},e.order_id||"",e.value!==null?h("div",{class:"copy"},e.value+" "+(e.currency||"")):null),
-h("td",{},e.state!=="admitted"?h("span",{class:"chip pending"},"copy: "+e.state):null,info.bot?h("div",{class:"bot"},"bot: "+info.bot):null,e.outcomes.map(chip))))}}
-function section(title,...kids){return[h("h3",{},title),...kids]}
+h("td",{},e.state==="held"?h("span",{class:"chip pending"},"held for merging"):e.state!=="admitted"?h("span",{class:"chip not_sent"},"copy "+e.state):null,info.bot?h("div",{class:"bot"},"bot: "+info.bot):null,e.outcomes.map(chip))))}}
+function section(title,...kids){return[h("h3",{},title),...kids.filter((k)=>k!==null&&k!==undefined)]}
 async function open(id){for(const tr of document.querySelectorAll("tbody tr"))tr.classList.toggle("sel",tr.dataset.id===id);const d=$("#detail");d.replaceChildren(h("p",{class:"muted"},"Loading…"));
 try{const b=await api("/inspector/event?id="+encodeURIComponent(id));const main=b.copies.find((c)=>c.id===c.event_id)||b.copies[0];const i=main.info;
 d.replaceChildren(h("h2",{},main.name+" · "+id),
@@ -51,8 +51,8 @@ d.replaceChildren(h("h2",{},main.name+" · "+id),
 ...section("Consent",h("div",{},"analytics "+(i.consent.analytics?"granted":"denied")+" · ads "+(i.consent.ads?"granted":"denied")+" · ad_user_data "+(i.consent.ad_user_data?"granted":"denied")+(i.consent.gpc?" · Sec-GPC: 1 (ads denied)":""))),
 ...section("Dedupe and merge",h("ul",{},b.copies.map((c)=>h("li",{},c.state+": "+c.info.dedupe+(c.id!==c.event_id?" ("+c.source+", "+time(c.at)+")":"")))),i.merged_from.length?h("div",{},"merged from: "+i.merged_from.map((m)=>m.event_id+" ("+m.source+(m.signed?", signed":"")+")").join(", ")):null),
 ...section("Destinations",h("table",{},h("thead",{},h("tr",{},["Destination","Outcome","Why","Vendor"].map((t)=>h("th",{},t)))),h("tbody",{},b.outcomes.map((o)=>h("tr",{},h("td",{},o.destination),h("td",{},h("span",{class:"chip "+cls(o.reason)},o.reason)),
-h("td",{},o.detail||"",o.next_at?h("div",{class:"copy"},"attempt "+o.attempt+", next try "+time(o.next_at)):null),h("td",{},o.status?String(o.status):"",o.excerpt?h("div",{class:"copy"},o.excerpt):null)))))),
-b.debug?section("Full payloads (debug = true)",h("pre",{},JSON.stringify(b.debug,null,2))):h("p",{class:"muted"},"Full payloads are shown only with debug = true (development)."))}
+h("td",{},o.detail||"",o.next_at?h("div",{class:"copy"},o.reason==="held"?"goes out at "+time(o.next_at):"attempt "+o.attempt+", next try "+time(o.next_at)):null),h("td",{},o.status?String(o.status):"",o.excerpt?h("div",{class:"copy"},o.excerpt):null)))))),
+...(b.debug?section("Full payloads (debug = true)",h("pre",{},JSON.stringify(b.debug,null,2))):[h("p",{class:"muted"},"Full payloads are shown only with debug = true (development).")]))}
 catch(e){d.replaceChildren(h("p",{class:"err"},"Could not load "+id+": "+e.message))}}
 async function sendTest(name,props){await fetch(P+"/e",{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify({name,properties:props})});setTimeout(load,800)}
 $("#filters").addEventListener("submit",(e)=>{e.preventDefault();load()});
