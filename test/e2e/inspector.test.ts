@@ -10,7 +10,8 @@ import { CHROMIUM, chromiumAvailable, launchBrowser, P, startWorker, type Worker
 
 const present = chromiumAvailable();
 const ci = process.env.CI === "true";
-const img = (name: string) => fileURLToPath(new URL(`../../docs/img/${name}`, import.meta.url));
+/** Screenshots for docs/ledger.md, written only when asked (TAGWIRE_SCREENSHOTS=1), so test runs leave the tree alone. */
+const img = (name: string) => (process.env.TAGWIRE_SCREENSHOTS ? fileURLToPath(new URL(`../../docs/img/${name}`, import.meta.url)) : undefined);
 const HEADLESS = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
 
 describe.skipIf(!present && !ci)("the inspector in a real browser", () => {
