@@ -92,6 +92,11 @@ export interface BatchOutcome {
 const EXCERPT = 200;
 const MAX_VIOLATIONS = 5;
 
+/** A short excerpt of a vendor's answer; emails in it (CRMs echo them back) become [email]. */
+export function excerptOf(text: string | undefined): string {
+  return (text ?? "").replace(/[^\s@"'<>,;:()]+@[^\s@"'<>,;:()]+\.[a-z]{2,}/gi, "[email]").slice(0, EXCERPT);
+}
+
 export const dayOfMs = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** Identifiers are stored as the first 32 hex digits of SHA-256 over a fixed label and the value. */
@@ -208,17 +213,17 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
       const row = { ...base(u.event, d), status: 0, excerpt: "", attempt: u.attempt + 1, next_at: null as number | null };
       const dead = deadAt.get(key);
       if (dead) {
-        outcomes.push({ ...row, reason: dead.reason === "expired" ? "expired" : "dead_lettered", detail: dead.reason, status: dead.status, excerpt: dead.body.slice(0, EXCERPT), attempt: dead.attempts });
+        outcomes.push({ ...row, reason: dead.reason === "expired" ? "expired" : "dead_lettered", detail: dead.reason, status: dead.status, excerpt: excerptOf(dead.body), attempt: dead.attempts });
       } else if (r.kind === "skipped") {
         outcomes.push({ ...row, ...skipReason(r.reason, u.event, d), attempt: u.attempt });
       } else if (r.kind === "ok") {
         const dry = cfg.destinations[d]?.mode === "dry_run";
-        outcomes.push({ ...row, reason: dry ? "dry_run" : "delivered", detail: dry ? "recorded, not sent (mode = dry_run)" : "", status: r.status, excerpt: dry ? "" : (r.detail ?? "").slice(0, EXCERPT) });
+        outcomes.push({ ...row, reason: dry ? "dry_run" : "delivered", detail: dry ? "recorded, not sent (mode = dry_run)" : "", status: r.status, excerpt: dry ? "" : excerptOf(r.detail) });
       } else {
         // retry (drop and auth are always dead letters above)
         const next = retryAt.get(key);
         const limited = r.status === 429 || /rate limit|paced/i.test(r.detail ?? "");
-        outcomes.push({ ...row, reason: limited ? "rate_limited" : "retrying", detail: next ? `attempt ${next.attempt} of the retry window` : "", status: r.status, excerpt: (r.detail ?? "").slice(0, EXCERPT), next_at: next?.at ?? null });
+        outcomes.push({ ...row, reason: limited ? "rate_limited" : "retrying", detail: next ? `attempt ${next.attempt} of the retry window` : "", status: r.status, excerpt: excerptOf(r.detail), next_at: next?.at ?? null });
       }
     }
   }

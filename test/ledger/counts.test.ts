@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 import type { Env } from "../../src/env.ts";
 import { drainRetries, queueFor, stickyQueue } from "../helpers/queue.ts";
 import { doubleRequests, purchase, scriptDouble, send, testEnv } from "../helpers/worker.ts";
-import { identity, ledgerConfig, todayCounts } from "./helpers.ts";
+import { get, identity, ledgerConfig, todayCounts } from "./helpers.ts";
 
 const lead = () => ({ name: "lead_submitted", event_id: `evt_${crypto.randomUUID()}`, properties: { lead_id: `l_${crypto.randomUUID()}` } });
 
@@ -96,4 +96,13 @@ it("counts an event dead-lettered after a 400 as dead, and a bot as not sent wit
   await send(lead(), { config: t.config, extraEnv: { DELIVERY_QUEUE: q }, headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.0.0 Safari/537.36" } });
   const day = await todayCounts(t.config);
   expect(identity(day, t.live)).toMatchObject({ accepted: 2, delivered: 0, dead: { dead_lettered: 1 }, not_sent: { bot: 1 } });
+});
+
+it("answers 400 naming the field for a bad day range", async () => {
+  const t = ledgerConfig();
+  for (const [q, path] of [["since=monday", "since"], ["until=2026-13-45", "until"], ["since=2026-06-10&until=2026-06-01", "since"], ["since=2026-01-01&until=2026-06-01", "since"]] as const) {
+    const res = await get(`/admin/counts?${q}`, t.config);
+    expect(res.status, q).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain(`"path":"${path}"`);
+  }
 });

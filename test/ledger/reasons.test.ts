@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { REASONS, skipReason } from "../../src/ledger/reasons.ts";
+import { excerptOf } from "../../src/ledger/rows.ts";
 
 const cases: [string, string, string?][] = [
   ["consent: analytics denied", "consent_blocked", "analytics"],
@@ -39,4 +40,9 @@ it.each(cases)("maps the skip text %j to %s", (text, reason, detail) => {
 it("names the bot signal and the config key that lets bots through", () => {
   const e = { context: { bot: true, user_agent: "Mozilla/5.0 HeadlessChrome/126.0", device: { type: "desktop" } } } as never;
   expect(skipReason("bot", e, "meta")).toEqual({ reason: "bot", detail: "headless user agent (allowed with destinations.meta.forward_bots = true)" });
+});
+
+it("keeps emails a vendor echoes back out of the ledger's excerpt", () => {
+  expect(excerptOf('{"message":"Contact already exists. Existing ID: 51, email jane.doe+x@shop.example.com"}')).toBe('{"message":"Contact already exists. Existing ID: 51, email [email]"}');
+  expect(excerptOf("x".repeat(500))).toHaveLength(200);
 });
