@@ -67,9 +67,14 @@ export class Ledger extends DurableObject<Env> {
   }
 
   /** Writes one batch's rows for this shard in one transaction; schedules the purge of this day. */
-  async record(events: EventRow[], outcomes: OutcomeRow[], day: string, retentionDays: number): Promise<void> {
+  async record(events: EventRow[], outcomes: OutcomeRow[], day: string, retentionDays: number, renamed: string[] = []): Promise<void> {
     const sql = this.db();
     this.ctx.storage.transactionSync(() => {
+      // Holds released under another event_id (rows.ts LedgerRows.renamed): only rows still held go.
+      for (const id of renamed) {
+        sql.exec("DELETE FROM events WHERE event_id = ? AND id = ? AND state = 'held'", id, id);
+        sql.exec("DELETE FROM outcomes WHERE event_id = ? AND rank = 0", id);
+      }
       for (const e of events) {
         sql.exec(
           `INSERT INTO events (event_id, id, day, at, name, source, state, by, anon, user, order_id, value, currency, info)

@@ -10,6 +10,8 @@ import type { CountRow, LedgerQuery, ListedEvent } from "./Ledger.ts";
 import { ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
 
 const DAY_MS = 86_400_000;
+/** Rows of each kind per call: ≈ 2 KB each at most, so a call stays under a few MB. */
+const ROWS_PER_CALL = 2_000;
 
 export function shardName(day: string, eventId: string, shards: number): string {
   return `${day}:${shardOf(eventId, shards)}`;
@@ -26,16 +28,25 @@ function stub(env: Env, name: string) {
 export async function recordBatch(env: Env, cfg: Config, batch: BatchOutcome, now: number): Promise<void> {
   if (!cfg.ledger.enabled || !env.LEDGER) return;
   const rows = await ledgerRows(cfg, batch, now);
-  const byShard = new Map<string, { day: string; events: EventRow[]; outcomes: OutcomeRow[] }>();
+  const byShard = new Map<string, { day: string; events: EventRow[]; outcomes: OutcomeRow[]; renamed: string[] }>();
   const slot = (day: string, eventId: string) => {
     const name = shardName(day, eventId, cfg.ledger.shards);
     let s = byShard.get(name);
-    if (!s) byShard.set(name, (s = { day, events: [], outcomes: [] }));
+    if (!s) byShard.set(name, (s = { day, events: [], outcomes: [], renamed: [] }));
     return s;
   };
   for (const e of rows.events) slot(e.day, e.event_id).events.push(e);
   for (const o of rows.outcomes) slot(o.day, o.event_id).outcomes.push(o);
-  await Promise.all([...byShard].map(([name, s]) => stub(env, name).record(s.events, s.outcomes, s.day, cfg.ledger.retention_days)));
+  for (const r of rows.renamed) for (const day of r.days) slot(day, r.event_id).renamed.push(r.event_id);
+  const calls: Promise<void>[] = [];
+  for (const [name, s] of byShard) {
+    // A call's arguments must stay well under the 32 MiB RPC limit, whatever one batch holds.
+    for (let i = 0; i === 0 || i < Math.max(s.events.length, s.outcomes.length); i += ROWS_PER_CALL) {
+      const first = i === 0;
+      calls.push(stub(env, name).record(s.events.slice(i, i + ROWS_PER_CALL), s.outcomes.slice(i, i + ROWS_PER_CALL), s.day, cfg.ledger.retention_days, first ? s.renamed : []));
+    }
+  }
+  await Promise.all(calls);
 }
 
 /** Days from `from` to `to` inclusive (YYYY-MM-DD), newest first. */

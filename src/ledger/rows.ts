@@ -69,6 +69,12 @@ export interface OutcomeRow {
 export interface LedgerRows {
   events: EventRow[];
   outcomes: OutcomeRow[];
+  /**
+   * Holds that went out under another event_id: merging keeps the browser copy's event_id, so a server copy
+   * held first is released as the browser's event. Its `held` rows (under its own id, on one of these days)
+   * are dropped, or they would stay pending for ever and count the conversion twice.
+   */
+  renamed: { event_id: string; days: string[] }[];
 }
 
 /** The parts of a consumer unit the ledger reads (src/delivery/consume.ts's Unit). */
@@ -173,6 +179,7 @@ const enabled = (cfg: Config) => Object.entries(cfg.destinations).filter(([, d])
 export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Promise<LedgerRows> {
   const events: EventRow[] = [];
   const outcomes: OutcomeRow[] = [];
+  const renamed: LedgerRows["renamed"] = [];
   const base = (e: CanonicalEvent, destination: string) => {
     const at = Date.parse(e.received_at);
     return { event_id: e.event_id, destination, day: dayOfMs(at), at, name: e.name, source: e.source, updated_at: now };
@@ -192,7 +199,15 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
   }
   for (const e of b.released) {
     const merged = e.merged_from?.length ?? 0;
-    events.push(await eventRow(cfg, e, e.event_id, "admitted", null, merged ? `released after the merge window, ${merged} cop${merged === 1 ? "y" : "ies"} merged in` : "released after the merge window"));
+    // merged_from[0] is the copy that was held first (src/dedupe/merge.ts).
+    const first = e.merged_from?.[0]?.event_id ?? e.event_id;
+    let text = merged > 1 ? `released after the merge window, ${merged} copies merged` : "released after the merge window";
+    if (first !== e.event_id) {
+      text += ` (held as ${first}; sent with the browser copy's event_id)`;
+      // The hold was accepted between the merged event's received_at (the earliest copy) and now.
+      renamed.push({ event_id: first, days: [...new Set([dayOfMs(Date.parse(e.received_at)), dayOfMs(now)])] });
+    }
+    events.push(await eventRow(cfg, e, e.event_id, "admitted", null, text));
   }
 
   const retryAt = new Map<string, { at: number; attempt: number }>();
@@ -227,5 +242,5 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
       }
     }
   }
-  return { events, outcomes };
+  return { events, outcomes, renamed };
 }

@@ -6,7 +6,8 @@
 import { expect, it } from "vitest";
 import type { Env } from "../../src/env.ts";
 import { drainRetries, queueFor, stickyQueue } from "../helpers/queue.ts";
-import { doubleRequests, purchase, scriptDouble, send, testEnv } from "../helpers/worker.ts";
+import { signedRequest } from "../helpers/s2s.ts";
+import { call, doubleRequests, purchase, scriptDouble, send, testEnv } from "../helpers/worker.ts";
 import { get, identity, ledgerConfig, todayCounts } from "./helpers.ts";
 
 const lead = () => ({ name: "lead_submitted", event_id: `evt_${crypto.randomUUID()}`, properties: { lead_id: `l_${crypto.randomUUID()}` } });
@@ -67,6 +68,31 @@ it("counts merged copies once: held (pending) during the window, one delivered a
   expect((copies.admitted ?? 0) - (before.admitted ?? 0)).toBe(1);
   expect((copies.merged ?? 0) - (before.merged ?? 0)).toBe(1);
 });
+
+for (const first of ["browser", "server"] as const) {
+  it(`counts a purchase once when the backend's copy merges with the browser's (${first} first), though it goes out under the browser's event_id`, async () => {
+    const t = ledgerConfig((c) => (c.dedupe = { merge_seconds: 30 }));
+    const q = stickyQueue(t.config, testEnv);
+    const order = `ord_${crypto.randomUUID()}`;
+    const time = new Date().toISOString();
+    const browser = purchase({ event_id: `evt_b_${crypto.randomUUID()}`, time, properties: { order_id: order, value: 0.01, currency: "USD" } });
+    const server = { ...purchase({ event_id: `evt_s_${crypto.randomUUID()}`, time, properties: { order_id: order, value: 129.99, currency: "USD" } }), page: undefined };
+    const sendBrowser = () => send(browser, { config: t.config, extraEnv: { DELIVERY_QUEUE: q } });
+    const sendServer = async () => call(await signedRequest(server), { config: t.config, extraEnv: { DELIVERY_QUEUE: q } });
+    const ingests = () => [...q.waiting].filter(([, m]) => (m.body as { kind?: string }).kind === "ingest").map(([id]) => id);
+    await (first === "browser" ? sendBrowser() : sendServer());
+    await (first === "browser" ? sendServer() : sendBrowser());
+    await q.run(ingests());
+    expect(identity(await todayCounts(t.config), t.live)).toMatchObject({ accepted: 1, pending: { held: 1 } });
+    await q.run(); // the release
+    expect(q.waiting.size).toBe(0);
+    const day = await todayCounts(t.config);
+    for (const d of t.all) expect(identity(day, d)).toMatchObject({ accepted: 1, pending: {} });
+    expect(identity(day, t.live).delivered).toBe(1);
+    const [sent] = (await doubleRequests(t.bucket)).flatMap((r) => JSON.parse(r.body).events as { event_id: string }[]);
+    expect(sent!.event_id).toBe(browser.event_id);
+  });
+}
 
 it("counts exactly when the consumer dies mid-batch, after delivering and before the ledger write", async () => {
   const t = ledgerConfig();
