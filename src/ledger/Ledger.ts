@@ -10,6 +10,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
 import { rankOf, REASONS, type Reason } from "./reasons.ts";
 import type { EventRow, OutcomeRow } from "./rows.ts";
+import type { ReconcileRow } from "./reconcile.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -27,8 +28,6 @@ export interface LedgerQuery {
   search?: { text: string; hashed: string };
   from?: number;
   to?: number;
-  /** Only copies that went on (admitted or held) with a business key or a value: reconciliation. */
-  conversions?: boolean;
   limit?: number;
 }
 
@@ -135,7 +134,6 @@ export class Ledger extends DurableObject<Env> {
     }
     if (q.from !== undefined) (where.push("at >= ?"), args.push(q.from));
     if (q.to !== undefined) (where.push("at < ?"), args.push(q.to));
-    if (q.conversions) where.push("state IN ('admitted', 'held') AND (order_id IS NOT NULL OR value IS NOT NULL)");
     if (q.destination !== undefined || q.outcome !== undefined) {
       const sub: string[] = ["o.event_id = events.event_id"];
       if (q.destination !== undefined) (sub.push("o.destination = ?"), args.push(q.destination));
@@ -165,6 +163,36 @@ export class Ledger extends DurableObject<Env> {
       }
     }
     return events.map((e) => ({ ...e, outcomes: outcomes.get(e.event_id) ?? [] }));
+  }
+
+  /**
+   * Reconciliation's compact rows: the copies that went on with a business key or a value, accepted within
+   * [from, to), oldest first, with each destination's reason only (no timeline, no excerpts).
+   */
+  conversions(from: number, to: number, limit: number): ReconcileRow[] {
+    const sql = this.db();
+    const rows = sql
+      .exec<{ event_id: string; order_id: string | null; name: string; at: number; value: number | null; currency: string | null; outcomes: string | null }>(
+        `SELECT e.event_id, e.order_id, e.name, e.at, e.value, e.currency,
+           (SELECT json_group_object(o.destination, o.reason) FROM outcomes o WHERE o.event_id = e.event_id) AS outcomes
+         FROM events e WHERE e.state IN ('admitted', 'held') AND (e.order_id IS NOT NULL OR e.value IS NOT NULL) AND e.at >= ? AND e.at < ?
+         ORDER BY e.at LIMIT ?`,
+        from,
+        to,
+        Math.min(Math.max(limit, 1), 10_000),
+      )
+      .toArray();
+    return rows.map((r) => ({
+      key: r.order_id ?? r.event_id,
+      event_id: r.event_id,
+      order_id: r.order_id,
+      name: r.name,
+      accepted_at: new Date(r.at).toISOString(),
+      value: r.value,
+      currency: r.currency,
+      // Plain objects cross RPC (null-prototype ones do not); destination ids are config keys, [a-z][a-z0-9_]*.
+      outcomes: JSON.parse(r.outcomes ?? "{}") as Record<string, string>,
+    }));
   }
 
   /** The day is past its retention: everything goes. */

@@ -5,7 +5,6 @@
  * value mismatches. Pure: the route and `npm run reconcile` feed it.
  */
 import { parseCsv } from "./csv.ts";
-import type { ListedEvent } from "./Ledger.ts";
 import { REASONS, type Reason } from "./reasons.ts";
 
 export interface ReconcileRow {
@@ -71,19 +70,6 @@ export function readCrm(text: string, cols: CrmColumns): { orders: CrmOrder[]; p
     orders.push({ order_id: id, amount, date: new Date(t).toISOString().slice(0, 10), line });
   });
   return { orders, problems };
-}
-
-export function toRows(events: readonly ListedEvent[]): ReconcileRow[] {
-  return events.map((e) => ({
-    key: e.order_id ?? e.event_id,
-    event_id: e.event_id,
-    order_id: e.order_id,
-    name: e.name,
-    accepted_at: new Date(e.at).toISOString(),
-    value: e.value,
-    currency: e.currency,
-    outcomes: Object.fromEntries(e.outcomes.map((o) => [o.destination, o.reason])),
-  }));
 }
 
 export interface DestinationTotals {

@@ -7,6 +7,7 @@ import type { Config } from "../config/schema.ts";
 import { shardOf } from "../dedupe/keys.ts";
 import type { Env } from "../env.ts";
 import type { CountRow, LedgerQuery, ListedEvent } from "./Ledger.ts";
+import type { ReconcileRow } from "./reconcile.ts";
 import { ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
 
 const DAY_MS = 86_400_000;
@@ -80,4 +81,15 @@ export async function listEvents(env: Env, cfg: Config, days: readonly string[],
     .flat()
     .sort((a, b) => b.at - a.at)
     .slice(0, q.limit ?? 50);
+}
+
+/**
+ * Conversions accepted on these days, oldest first; `truncated` when a shard had more than `limit` (the rows
+ * are compact, ≈ 250 bytes each, so days × shards × limit stays within a Worker's memory).
+ */
+export async function listConversions(env: Env, cfg: Config, days: readonly string[], limit: number): Promise<{ rows: ReconcileRow[]; truncated: boolean }> {
+  const names = days.flatMap((day) => Array.from({ length: cfg.ledger.shards }, (_, i) => `${day}:${i}`));
+  const parts = (await Promise.all(names.map((n) => stub(env, n).conversions(0, Number.MAX_SAFE_INTEGER, limit)))) as unknown as ReconcileRow[][];
+  const rows = parts.flat().sort((a, b) => (a.accepted_at < b.accepted_at ? -1 : a.accepted_at > b.accepted_at ? 1 : 0));
+  return { rows: rows.slice(0, limit), truncated: rows.length > limit || parts.some((p) => p.length >= limit) };
 }

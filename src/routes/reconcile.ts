@@ -5,8 +5,8 @@
  */
 import { HttpError, json } from "../http/responses.ts";
 import { readText } from "../http/body.ts";
-import { compare, DEFAULT_COLUMNS, readCrm, toRows, totalsOf, type CrmColumns } from "../ledger/reconcile.ts";
-import { daysBetween, listEvents } from "../ledger/record.ts";
+import { compare, DEFAULT_COLUMNS, readCrm, totalsOf, type CrmColumns } from "../ledger/reconcile.ts";
+import { daysBetween, listConversions } from "../ledger/record.ts";
 import type { RouteContext } from "./context.ts";
 import { dayRange } from "./counts.ts";
 import { requireOperator } from "./operator.ts";
@@ -31,9 +31,8 @@ export async function reconcile(request: Request, rc: RouteContext): Promise<Res
     crm = readCrm(text, cols);
     if (crm.orders.length === 0 && crm.problems.some((x) => x.path.endsWith("_column"))) throw new HttpError(400, "invalid_csv", crm.problems);
   }
-  const events = await listEvents(rc.env, rc.cfg, daysBetween(since, until), { conversions: true, limit: RECONCILE_MAX });
-  const rows = toRows(events).reverse();
-  const body: Record<string, unknown> = { since, until, truncated: events.length >= RECONCILE_MAX, totals: totalsOf(rows), events: rows };
+  const { rows, truncated } = await listConversions(rc.env, rc.cfg, daysBetween(since, until), RECONCILE_MAX);
+  const body: Record<string, unknown> = { since, until, truncated, totals: totalsOf(rows), events: rows };
   if (crm) body.crm = compare(rows, crm.orders, since, until, crm.problems);
   return json(200, body);
 }
