@@ -7,6 +7,7 @@ import type { QueueMessage } from "./queue/messages.ts";
 import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
 import type { Backlog } from "./delivery/Backlog.ts";
+import type { Ledger } from "./ledger/Ledger.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
@@ -21,6 +22,8 @@ export interface Env {
   BACKLOG: DurableObjectNamespace<Backlog>;
   /** The identity graph's shards (src/identity/graph): persons, their identifiers and touches. */
   IDENTITY: DurableObjectNamespace<IdentityGraph>;
+  /** The delivery ledger: every event × destination outcome, one object per day and hash (src/ledger). */
+  LEDGER: DurableObjectNamespace<Ledger>;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   /** Per-client limits on the browser routes (src/http/rateLimit.ts); the config may name others. */

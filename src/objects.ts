@@ -6,3 +6,4 @@ export { Stats } from "./stats/Stats.ts";
 export { RateLimiter } from "./delivery/RateLimiter.ts";
 export { Backlog } from "./delivery/Backlog.ts";
 export { IdentityGraph } from "./identity/graph/IdentityGraph.ts";
+export { Ledger } from "./ledger/Ledger.ts";

@@ -28,6 +28,7 @@ const bindingName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a binding name in UPP
 const limiterRef = z
   .union([bindingName, z.literal(false)])
   .describe("Name of a [[ratelimits]] binding, or false for no limit");
+import { AccessConfig, LedgerConfig } from "../ledger/settings.ts";
 
 const eventName = z
   .string()
@@ -387,9 +388,10 @@ export const Config = z
       .describe("Server-to-server sources and the secret each signs with"),
     identity: IdentityConfig,
     admin: z
-      .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN") })
+      .strictObject({ token_secret: SecretName.default("TAGWIRE_ADMIN_TOKEN"), access: AccessConfig.optional() })
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),
     dead_letters: DeadLetterSettings.default(DEAD_LETTER_DEFAULTS),
+    ledger: LedgerConfig,
     debug: z
       .boolean()
       .default(false)

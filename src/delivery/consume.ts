@@ -16,6 +16,7 @@
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { debugLog } from "../debug/record.ts";
+import { recordBatch } from "../ledger/record.ts";
 import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
 import type { Released } from "../dedupe/Deduper.ts";
 import { definitionOf } from "../destinations/registry.ts";
@@ -403,7 +404,11 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
   }
   deliveryCounts.flushIfDue(env.STATS, exec, now);
   try {
-    await Promise.all([dead.length ? deadLetters(env).add(dead, now) : undefined, sendAll(env.DELIVERY_QUEUE, follow)]);
+    await Promise.all([
+      dead.length ? deadLetters(env).add(dead, now) : undefined,
+      sendAll(env.DELIVERY_QUEUE, follow),
+      recordBatch(env, cfg, { admitted, released, units, results, retries, dead }, now),
+    ]);
     batch.ackAll();
   } catch (e) {
     // Follow-ups were not recorded: let the queue redeliver the batch (at-least-once; some destinations may

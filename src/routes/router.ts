@@ -18,6 +18,9 @@ import { listDeadLetters, replayDeadLetters } from "./admin.ts";
 import { erase } from "./erase.ts";
 import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
+import { counts } from "./counts.ts";
+import { reconcile } from "./reconcile.ts";
+import { inspector, inspectorEvent, inspectorEvents } from "./inspector.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -55,6 +58,11 @@ export function buildRouter(cfg: Config) {
     route("/admin/replay", { POST: replayDeadLetters });
     route("/admin/stats", { GET: stats });
     route("/admin/erase", { POST: erase });
+    route("/admin/counts", { GET: counts });
+    route("/admin/reconcile", { GET: reconcile, POST: reconcile });
+    route("/inspector", { GET: inspector });
+    route("/inspector/events", { GET: inspectorEvents });
+    route("/inspector/event", { GET: inspectorEvent });
     route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
     route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
     route("/debug/clear", { POST: debugClear });
