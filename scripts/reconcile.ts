@@ -7,7 +7,7 @@
  * received, the ones Tagwire delivered that the CRM lacks, and value mismatches. Exit 1 when anything differs.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { cli } from "./cli.ts";
 
 // The endpoint's answer (src/ledger/reconcile.ts), restated here: the Worker's modules need Workers types.
 interface DestinationTotals {
@@ -34,17 +34,24 @@ interface CrmComparison {
   problems: { path: string; message: string }[];
 }
 
-const { values } = parseArgs({
-  options: {
-    from: { type: "string" },
-    to: { type: "string" },
-    crm: { type: "string" },
-    url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
-    "order-column": { type: "string" },
-    "amount-column": { type: "string" },
-    "date-column": { type: "string" },
-    json: { type: "boolean", default: false },
-  },
+const USAGE = `
+npm run reconcile -- --from YYYY-MM-DD --to YYYY-MM-DD [--crm orders.csv] [--url URL] [--json]
+                     [--order-column NAME] [--amount-column NAME] [--date-column NAME]
+
+Per destination, the conversions Tagwire delivered and their value (from the delivery ledger, P/admin/reconcile);
+with --crm, the orders the CRM export has that Tagwire never received, the ones Tagwire delivered that the CRM
+lacks, and value mismatches. Exit code 1 when anything differs. The admin token comes from TAGWIRE_ADMIN_TOKEN.
+  --url URL   the Worker's prefix URL (default $TAGWIRE_URL, else http://127.0.0.1:8787/k7q)`;
+
+const { values } = cli("reconcile", USAGE, {
+  from: { type: "string" },
+  to: { type: "string" },
+  crm: { type: "string" },
+  url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
+  "order-column": { type: "string" },
+  "amount-column": { type: "string" },
+  "date-column": { type: "string" },
+  json: { type: "boolean", default: false },
 });
 
 function fail(msg: string): never {

@@ -24,7 +24,7 @@ import type { CanonicalEvent } from "../event/canonical.ts";
 import { identify } from "../identity/graph/identify.ts";
 import { secretFrom, type Env } from "../env.ts";
 import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage, type StepProgress } from "../queue/messages.ts";
-import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION } from "../stats/count.ts";
+import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION, statsName } from "../stats/count.ts";
 import { backoffSeconds } from "./backoff.ts";
 import { backlogOf, type ParkEntry, type ParkReport } from "./Backlog.ts";
 import { isOutage } from "./classify.ts";
@@ -33,6 +33,14 @@ import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } fr
 import { health } from "./health.ts";
 
 const HOUR_MS = 3_600_000;
+/** Debug entries sent to the log per batch, and the longest request body kept in one. */
+const DEBUG_MAX = 100;
+const DEBUG_BODY_MAX = 64 * 1024;
+
+const trimRecorded = (r: RecordedRequest): RecordedRequest =>
+  r.request.body !== undefined && r.request.body.length > DEBUG_BODY_MAX
+    ? { ...r, request: { ...r.request, body: `${r.request.body.slice(0, DEBUG_BODY_MAX)}… (${r.request.body.length} characters)` } }
+    : r;
 
 export interface ConsumeDeps {
   now(): number;
@@ -314,7 +322,7 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     const k = a.decision.kind;
     if (k === "admitted") units.push({ event: a.event, destinations: all, attempt: 0 });
     else if (k === "held") follow.push(releaseFor(a, now)!);
-    else if (k !== "done") counter.add(a.event.name, NO_DESTINATION, k === "duplicate" ? "deduped" : k);
+    else if (k !== "done") counter.add(statsName(a.event, counter.day), NO_DESTINATION, k === "duplicate" ? "deduped" : k);
   }
   for (const event of released) units.push({ event, destinations: all, attempt: 0 });
   const fresh = units.map((u) => u.event);
@@ -351,8 +359,9 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
 
   const { results, recorded } = await deliverAll(cfg, env, units, deps, held);
   if (cfg.debug) {
-    if (fresh.length) exec.waitUntil(debugLog(env).add("event", fresh));
-    if (recorded.length) exec.waitUntil(debugLog(env).add("request", recorded));
+    // The log keeps its newest few hundred entries: send no more than that (an RPC carries at most 32 MiB).
+    if (fresh.length) exec.waitUntil(debugLog(env).add("event", fresh.slice(-DEBUG_MAX)));
+    if (recorded.length) exec.waitUntil(debugLog(env).add("request", recorded.slice(-DEBUG_MAX).map(trimRecorded)));
   }
 
   const { parking, recovering, retryAfter } = judgeHealth(units, results);
@@ -398,8 +407,9 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     for (const d of u.destinations) {
       const k = pairKey(d, u.event.event_id);
       const r = results.get(d)?.get(u.event.event_id);
-      if (parkedUntried.has(k) || parkedAfter.has(k)) counter.add(u.event.name, d, "parked");
-      else if (r) counter.add(u.event.name, d, deadHere.has(k) ? "dead_lettered" : deliveryMetric(r));
+      const name = statsName(u.event, counter.day);
+      if (parkedUntried.has(k) || parkedAfter.has(k)) counter.add(name, d, "parked");
+      else if (r) counter.add(name, d, deadHere.has(k) ? "dead_lettered" : deliveryMetric(r));
     }
   }
   deliveryCounts.flushIfDue(env.STATS, exec, now);
@@ -457,7 +467,7 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<QueueMessage>, 
     return;
   }
   const counter = new Counter(dayOf(Date.now()));
-  for (const d of dead) counter.add(d.event.name, d.destination, "dead_lettered");
+  for (const d of dead) counter.add(statsName(d.event, counter.day), d.destination, "dead_lettered");
   await counter.flush(env.STATS);
   batch.ackAll();
 }

@@ -29,7 +29,7 @@ export function shardFor(random: number = Math.random()): string {
 
 export class Counter {
   private rows = new Map<string, CounterRow>();
-  constructor(private readonly day: string) {}
+  constructor(readonly day: string) {}
 
   add(event: string, destination: string, metric: string, n = 1): void {
     const key = `${event}\u0000${destination}\u0000${metric}`;
@@ -90,25 +90,53 @@ function nameOf(item: unknown): string {
 /** Field path of an error without its `batch[i].` prefix, so violations of one rule add up across batches. */
 const rulePath = (path: string) => path.replace(/^batch\[\d+\]\.?/, "") || "body";
 
+/**
+ * Distinct names outside the tracking plan counted per day and isolate; the rest fold into one row, so invented
+ * names (unknown_events = "flag", or refused input) cannot grow the counters without bound.
+ */
+export const MAX_UNKNOWN_NAMES = 100;
+export const OTHER_UNKNOWN = "(other unknown events)";
+let unknownDay = "";
+const unknownNames = new Set<string>();
+
+/** The name an event is counted under: its own, unless it is outside the plan and the day's cap is reached. */
+export function countedName(name: string, unknown: boolean, day: string): string {
+  if (!unknown) return name;
+  if (day !== unknownDay) {
+    unknownDay = day;
+    unknownNames.clear();
+  }
+  if (unknownNames.has(name)) return name;
+  if (unknownNames.size >= MAX_UNKNOWN_NAMES) return OTHER_UNKNOWN;
+  unknownNames.add(name);
+  return name;
+}
+
+/** The counted name of an accepted event (flagged unknown events are capped). */
+export const statsName = (e: CanonicalEvent, day: string): string =>
+  countedName(e.name, e.violations?.some((v) => v.rule === "unknown_event") === true, day);
+
 /** Accepted events (counted by the consumer, which sees every one): received, and flagged per violated rule. */
 export function countAccepted(counter: Counter, events: readonly CanonicalEvent[]): void {
   for (const e of events) {
-    counter.add(e.name, NO_DESTINATION, "received");
-    for (const v of e.violations ?? []) counter.add(e.name, NO_DESTINATION, `flagged:${v.rule}`);
+    const name = statsName(e, counter.day);
+    counter.add(name, NO_DESTINATION, "received");
+    for (const v of e.violations ?? []) counter.add(name, NO_DESTINATION, `flagged:${v.rule}`);
   }
 }
 
 /** Refused input (counted on the request path; rare in production): received, invalid per field, dropped. */
 export function countRefused(counter: Counter, items: readonly unknown[], result: PipelineResult): void {
   for (const r of result.rejected) {
-    const name = nameOf(items[r.index]);
+    const name = countedName(nameOf(items[r.index]), true, counter.day);
     counter.add(name, NO_DESTINATION, "received");
     counter.add(name, NO_DESTINATION, "invalid");
     for (const err of r.errors) counter.add(name, NO_DESTINATION, `invalid:${rulePath(err.path)}`);
   }
   for (const d of result.dropped) {
-    counter.add(nameOf(items[d.index]), NO_DESTINATION, "received");
-    counter.add(nameOf(items[d.index]), NO_DESTINATION, "dropped");
+    const name = countedName(nameOf(items[d.index]), true, counter.day);
+    counter.add(name, NO_DESTINATION, "received");
+    counter.add(name, NO_DESTINATION, "dropped");
   }
 }
 

@@ -3,7 +3,10 @@
  * every accepted event is there once, under retries, redelivered batches, merges and a consumer that dies
  * mid-batch.
  */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
+import { backlogOf, type Backlog } from "../../src/delivery/Backlog.ts";
+import type { QueueMessage } from "../../src/queue/messages.ts";
 import type { Env } from "../../src/env.ts";
 import { drainRetries, queueFor, stickyQueue } from "../helpers/queue.ts";
 import { signedRequest } from "../helpers/s2s.ts";
@@ -23,7 +26,16 @@ it("counts an event answered 503, 503, 200 as one accepted, pending while retryi
   expect(identity(day, t.dry)).toMatchObject({ accepted: 1, not_sent: { dry_run: 1 } });
   expect(identity(day, t.only)).toMatchObject({ accepted: 1, not_sent: { rule_skipped: 1 } });
 
-  expect(await drainRetries(q)).toBe(2);
+  // The first retry fails again: the destination is down and the event is parked (src/delivery/Backlog.ts).
+  expect(await drainRetries(q)).toBe(1);
+  day = await todayCounts(t.config);
+  expect(identity(day, t.live)).toMatchObject({ accepted: 1, delivered: 0, pending: { retrying: 1 }, unrecorded: 0 });
+  // The backlog's probe (its alarm) gets the 200: delivered once.
+  const backlog = backlogOf(testEnv, t.live);
+  await runInDurableObject(backlog, (b: Backlog) => {
+    b.queue = q as unknown as Queue<QueueMessage>;
+  });
+  expect(await runDurableObjectAlarm(backlog)).toBe(true);
   day = await todayCounts(t.config);
   expect(identity(day, t.live)).toEqual({ accepted: 1, delivered: 1, not_sent: {}, dead: {}, pending: {}, unrecorded: 0 });
   expect(day.events.lead_submitted!.destinations[t.live]!.accepted).toBe(1);
