@@ -27,7 +27,7 @@ import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type O
 import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION, statsName } from "../stats/count.ts";
 import { backoffSeconds } from "./backoff.ts";
 import { backlogOf, type ParkEntry, type ParkReport } from "./Backlog.ts";
-import { isOutage } from "./classify.ts";
+import { isOutage } from "../outcome/classify.ts";
 import { deadLetters, DeadLettersFull, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
 import { health } from "./health.ts";
@@ -236,7 +236,7 @@ async function parkUntried(env: Env, units: readonly Unit[], held: ReadonlySet<s
 }
 
 /**
- * Reads each destination's round. Down (parking): it answered only outage-class failures (src/delivery/classify.ts
+ * Reads each destination's round. Down (parking): it answered only outage-class failures (src/outcome/classify.ts
  * isOutage) and the round carried a probe, an event that had failed before, or this isolate already believed it
  * down. One failed round alone (a blip) takes the ordinary backoff, so a single 503 costs no object call.
  * Recovering: it answered (ok, drop or auth: it is reachable) and was believed down or was probed.

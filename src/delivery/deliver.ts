@@ -13,7 +13,7 @@ import { eligibility, viewFor } from "../destinations/eligibility.ts";
 import { definitionOf } from "../destinations/registry.ts";
 import type { BuildContext, BuiltRequest, DestinationDefinition, Outcome, OutboundRequest, Progress, VendorResponse } from "../destinations/types.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
-import { classifyResponse, classifyStatus, networkFailure } from "./classify.ts";
+import { classifyResponse, classifyStatus, networkFailure } from "../outcome/classify.ts";
 import { redactHeaders, redactor } from "./redact.ts";
 import { MAX_PACE_WAIT_MS, pacer, type RateLimit } from "./pacing.ts";
 import { actionsFor } from "../rules/route.ts";

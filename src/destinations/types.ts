@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { CanonicalEvent } from "../event/canonical.ts";
+import type { Outcome, VendorResponse } from "../outcome/outcome.ts";
 import type { TriggeredAction } from "../rules/route.ts";
 
 /** Routing rules define the actions they trigger; adapters take them as they are. */
@@ -85,24 +86,7 @@ export interface Progress {
 }
 
 
-export type OutcomeKind = "ok" | "retry" | "drop" | "auth";
-
-export interface Outcome {
-  kind: OutcomeKind;
-  status: number;
-  /** Seconds to wait before retrying, from Retry-After or the vendor's own hint. */
-  retryAfter?: number;
-  /** Short summary of the vendor's answer (error body, trace id), never a secret. */
-  detail?: string;
-  /** Per-event outcomes when the vendor reports rows separately (Google Ads partial failure). */
-  perEvent?: Record<string, Outcome>;
-}
-
-export interface VendorResponse {
-  status: number;
-  headers: Headers;
-  body: string;
-}
+export type { Outcome, OutcomeKind, VendorResponse } from "../outcome/outcome.ts";
 
 export interface TokenExchange {
   request(settings: unknown, secrets: Record<string, string | undefined>, endpoint: string | undefined): OutboundRequest;

@@ -4,7 +4,7 @@
  * dead-lettered and the rest retried, as Amplitude asks.
  */
 import { z } from "zod";
-import { classifyResponse } from "../../delivery/classify.ts";
+import { classifyResponse } from "../../outcome/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { baseUrl, lineItemsOf, orderIdOf, secretNameSetting } from "../adFields.ts";
 import { attributionProps, traitsOf } from "../analyticsFields.ts";

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import type { CanonicalEvent } from "../../event/canonical.ts";
-import { classifyResponse } from "../../delivery/classify.ts";
+import { classifyResponse } from "../../outcome/classify.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";
 import type { BuildContext, BuildResult, BuiltRequest, DestinationDefinition, Outcome, Skip, VendorResponse } from "../types.ts";
 import { collectRequest } from "./collect.ts";

@@ -5,7 +5,7 @@
  * identifiers. partialFailure is always on: rows Google rejects come back per row and are dead-lettered alone.
  */
 import { z } from "zod";
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { hashNormalized } from "../../identity/hash.ts";
 import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";

@@ -3,7 +3,7 @@
  * order, so each event gets its own outcome; other statuses follow the common classes (401 expired token →
  * auth, 429 → retry, 422 missing user ids → drop).
  */
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import type { BuiltRequest, Outcome, VendorResponse } from "../types.ts";
 import { errorDetail } from "../adFields.ts";
 

@@ -3,7 +3,7 @@
  * fbtrace_id}}` classified by code (reference §2): 190 token → auth; 200 permission → auth; 4, 17, 80003
  * throttling → retry; 1, 2, 341, 368 and unknown codes → retry; 100, 3, 294, 105 invalid → drop.
  */
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import type { Outcome, VendorResponse } from "../types.ts";
 
 const AUTH = new Set([190, 200, 10]);

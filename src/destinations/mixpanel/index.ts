@@ -4,7 +4,7 @@
  * dedupes retries; a 400 lists failed records by index, which are dead-lettered alone.
  */
 import { z } from "zod";
-import { classifyResponse } from "../../delivery/classify.ts";
+import { classifyResponse } from "../../outcome/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { sha256Hex } from "../../identity/hash.ts";
 import { baseUrl, secretNameSetting } from "../adFields.ts";

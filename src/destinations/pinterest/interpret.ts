@@ -3,7 +3,7 @@
  * "processed" or "failed", so each event gets its own outcome (failed → drop). Otherwise the status decides:
  * 400 drop, 401/403 auth, 429 and 503 retry.
  */
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import { errorDetail } from "../adFields.ts";
 import type { BuiltRequest, Outcome, VendorResponse } from "../types.ts";
 

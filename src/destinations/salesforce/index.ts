@@ -4,7 +4,7 @@
  * client-credentials token (delivery exchanges and caches it), or posted to Web-to-Lead when
  * `method = "web_to_lead"` (no auth, no idempotency).
  */
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import type { BuildContext, BuiltRequest, DestinationDefinition, Skip } from "../types.ts";
 import { leadRecord, webToLeadForm } from "./lead.ts";
 import { SALESFORCE_API_VERSION, SalesforceSettings, WEB_TO_LEAD_HOST } from "./settings.ts";

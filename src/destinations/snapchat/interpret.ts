@@ -3,7 +3,7 @@
  * `"status":"INVALID"` or `"FAILED"` is a rejected payload (drop), otherwise the HTTP status decides
  * (400 drop, 401/403 auth, 429/5xx retry).
  */
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import { errorDetail } from "../adFields.ts";
 import type { BuiltRequest, Outcome, VendorResponse } from "../types.ts";
 

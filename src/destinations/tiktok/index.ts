@@ -4,7 +4,7 @@
  * this server copy dedupe at TikTok. TikTok answers HTTP 200 for most errors: the body's `code` decides.
  */
 import { z } from "zod";
-import { classifyStatus } from "../../delivery/classify.ts";
+import { classifyStatus } from "../../outcome/classify.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import { hashNormalized } from "../../identity/hash.ts";
 import { normalizeEmail, normalizePhone } from "../../identity/normalize.ts";

@@ -2,7 +2,7 @@
  * The closed set of delivery outcomes and how an HTTP answer maps to one: 2xx ok; 408, 429, 5xx retry
  * (with Retry-After); 401/403 auth; other 4xx drop (the payload itself is wrong and retrying cannot help).
  */
-import type { Outcome } from "../destinations/types.ts";
+import type { Outcome } from "./outcome.ts";
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), capped at a day. */
 export function retryAfterSeconds(value: string | null, now: number): number | undefined {
