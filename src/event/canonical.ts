@@ -2,7 +2,6 @@
  * The canonical event: the one shape every source (browser, pixel, server) is turned into, and the only
  * thing dedupe, delivery and destination adapters ever see. Documented field by field in README.
  */
-import type { Attribution } from "../identity/graph/state.ts";
 
 export type EventSource = "browser" | "pixel" | "server";
 
@@ -156,4 +155,38 @@ export interface CanonicalEvent {
   ga4_only?: true;
   /** On conversions: what brought this person (src/identity/graph; docs/identity.md). */
   attribution?: Attribution;
+}
+
+/** A click id or browser id as the identity graph saw it. */
+export interface Seen {
+  value: string;
+  /** When it was seen (epoch ms): the click time for click ids, the creation time for fbc/fbp. */
+  at: number;
+}
+
+/** One visit that brought the person: a session's first event with utm, a click id or an external referrer. */
+export interface Touch {
+  /** Epoch ms. */
+  at: number;
+  source: string;
+  medium: string;
+  campaign: string | null;
+  term: string | null;
+  content: string | null;
+  click_ids: Partial<Record<ClickIdKey, Seen>>;
+  /** Origin and path of the landing page (its query is left out: it may carry personal data). */
+  landing_page: string | null;
+  /** Origin and path of the external referrer. */
+  referrer: string | null;
+  session_id: string | null;
+}
+
+/** What a conversion carries (docs/identity.md). */
+export interface Attribution {
+  first_touch: Touch | null;
+  last_touch: Touch | null;
+  /** Seconds from the first touch to the conversion; null without a touch. */
+  seconds_from_first_touch: number | null;
+  /** Seconds from the first visit to the conversion; null when no visit was seen. */
+  seconds_from_first_visit: number | null;
 }

@@ -5,7 +5,9 @@
  * unit tests call them directly. Every merge is commutative and idempotent (min, max, latest-wins by time),
  * so applying the same observation or merge twice, or in another order, gives the same person.
  */
-import { CLICK_ID_KEYS, type ClickIdKey, type ClickIds } from "../../event/canonical.ts";
+import { CLICK_ID_KEYS, type Attribution, type ClickIdKey, type ClickIds, type Seen, type Touch } from "../../event/canonical.ts";
+
+export type { Attribution, Seen, Touch };
 
 const DAY_MS = 86_400_000;
 
@@ -13,28 +15,6 @@ const DAY_MS = 86_400_000;
 export type BrowserKey = ClickIdKey | "fbc" | "fbp";
 export const BROWSER_KEYS: readonly BrowserKey[] = [...CLICK_ID_KEYS, "fbc", "fbp"];
 
-export interface Seen {
-  value: string;
-  /** When it was seen (epoch ms): the click time for click ids, the creation time for fbc/fbp. */
-  at: number;
-}
-
-/** One visit that brought the person: a session's first event with utm, a click id or an external referrer. */
-export interface Touch {
-  /** Epoch ms. */
-  at: number;
-  source: string;
-  medium: string;
-  campaign: string | null;
-  term: string | null;
-  content: string | null;
-  click_ids: Partial<Record<ClickIdKey, Seen>>;
-  /** Origin and path of the landing page (its query is left out: it may carry personal data). */
-  landing_page: string | null;
-  /** Origin and path of the external referrer. */
-  referrer: string | null;
-  session_id: string | null;
-}
 
 export interface BrowserContext {
   ids: Partial<Record<BrowserKey, Seen>>;
@@ -155,15 +135,6 @@ export function sameState(a: PersonState, b: PersonState): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** What a conversion carries (docs/identity.md). */
-export interface Attribution {
-  first_touch: Touch | null;
-  last_touch: Touch | null;
-  /** Seconds from the first touch to the conversion; null without a touch. */
-  seconds_from_first_touch: number | null;
-  /** Seconds from the first visit to the conversion; null when no visit was seen. */
-  seconds_from_first_visit: number | null;
-}
 
 export function attributionOf(s: PersonState, convertedAt: number): Attribution {
   const secs = (from: number | null | undefined) => (from === null || from === undefined ? null : Math.max(0, Math.round((convertedAt - from) / 1000)));
