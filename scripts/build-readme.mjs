@@ -22,12 +22,12 @@ const read = (f) => readFileSync(`${root}docs/${f}`, "utf8");
 
 /** Sections of the table of contents: pages in this order first; other pages land by their name. */
 const SECTIONS = [
-  ["Going live", ["go-live.md", "naming.md", "doctor.md", "rollouts.md", "scale.md"]],
-  ["How it works", ["foundation.md", "sdk.md", "s2s.md", "delivery.md", "routing-rules.md", "normalization.md", "architecture.md"]],
+  ["Going live", ["go-live.md", "gtag-gtm.md", "naming.md", "doctor.md", "rollouts.md", "scale.md"]],
+  ["How it works", ["foundation.md", "sdk.md", "s2s.md", "dedupe.md", "delivery.md", "identity.md", "privacy.md", "routing-rules.md", "normalization.md", "architecture.md"]],
   ["Destinations", ["destinations.md", "destinations-meta.md", "destinations-google-ads.md", "destinations-tiktok.md", "destinations-linkedin.md",
     "destinations-snapchat.md", "destinations-pinterest.md", "destinations-reddit.md", "destinations-ga4.md", "destinations-analytics.md",
-    "destinations-hubspot.md", "destinations-salesforce.md"]],
-  ["Operating", ["operating.md"]],
+    "destinations-hubspot.md", "destinations-salesforce.md", "destinations-webhook.md"]],
+  ["Operating", ["missing-conversions.md", "operating.md", "ledger.md"]],
 ];
 
 /** Up to the first ".", ":", "!" or "?" that ends a sentence outside code spans and parentheses. */
