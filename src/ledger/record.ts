@@ -29,6 +29,14 @@ function stub(env: Env, name: string) {
 export async function recordBatch(env: Env, cfg: Config, batch: BatchOutcome, now: number): Promise<void> {
   if (!cfg.ledger.enabled || !env.LEDGER) return;
   const rows = await ledgerRows(cfg, batch, now);
+  if (cfg.ledger.events === "conversions") {
+    // Only conversions: the events a team reconciles; page views then cost no row (docs/ledger.md).
+    const plan = cfg.plan.events;
+    const conversion = (name: string) => Object.hasOwn(plan, name) && (plan[name]!.dedupe !== undefined || plan[name]!.conversion);
+    const kept = new Set(rows.events.filter((e) => conversion(e.name)).map((e) => e.event_id));
+    rows.events = rows.events.filter((e) => kept.has(e.event_id));
+    rows.outcomes = rows.outcomes.filter((o) => kept.has(o.event_id));
+  }
   const byShard = new Map<string, { day: string; events: EventRow[]; outcomes: OutcomeRow[]; renamed: string[] }>();
   const slot = (day: string, eventId: string) => {
     const name = shardName(day, eventId, cfg.ledger.shards);

@@ -4,6 +4,12 @@ import { z } from "zod";
 export const LedgerConfig = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Record every event × destination outcome (P/inspector, P/admin/counts, P/admin/reconcile)"),
+    events: z
+      .enum(["all", "conversions"])
+      .default("all")
+      .describe(
+        "Which events the ledger records: all, or only conversions (events with a dedupe key or conversion = true), which keeps page views at no row written (docs/scale.md)",
+      ),
     retention_days: z.int().min(1).max(400).default(30).describe("Days a day's ledger is kept before its objects delete themselves"),
     shards: z
       .int()
@@ -12,7 +18,7 @@ export const LedgerConfig = z
       .default(4)
       .describe("Durable Objects one day of the ledger is spread over (by hash of event_id); change it only between days"),
   })
-  .default({ enabled: true, retention_days: 30, shards: 4 })
+  .default({ enabled: true, events: "all", retention_days: 30, shards: 4 })
   .describe("The delivery ledger (docs/ledger.md)");
 export type LedgerConfig = z.infer<typeof LedgerConfig>;
 
