@@ -11,7 +11,7 @@ import type { Config } from "../config/schema.ts";
 import { SHIPPED_RATE_LIMITS } from "../config/schema.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { lookupPlan } from "../pipeline/plan.ts";
-import { Counter, dayOf, NO_DESTINATION } from "../stats/count.ts";
+import { ingestCounts, NO_DESTINATION } from "../stats/count.ts";
 import type { RouteContext } from "../routes/context.ts";
 import { readText } from "./body.ts";
 import { HttpError, type Detail } from "./responses.ts";
@@ -39,11 +39,12 @@ function clientKey(request: Request): string | undefined {
 
 function refusal(rc: RouteContext, name: string, what: string, events: readonly string[]): Refusal {
   const period = periodOf(rc.cfg, name);
-  const counter = new Counter(dayOf(rc.now));
+  // Counted in the isolate and written every few seconds: a flood of refusals costs no object call each.
+  const counter = ingestCounts.counter(rc.now);
   // Refused names are a client's choice: only the plan's own become stats rows, the rest count together.
   const rows = events.length ? events.map((e) => (lookupPlan(rc.cfg, e) ? e : "(unplanned)")) : ["(request)"];
   for (const e of rows) counter.add(e, NO_DESTINATION, `rate_limited:${name}`);
-  rc.exec.waitUntil(counter.flush(rc.env.STATS));
+  ingestCounts.flushIfDue(rc.env.STATS, rc.exec, rc.now);
   return {
     body: { error: "rate_limited", details: [{ path: what, message: `too many from this client; retry after ${period} s` }] },
     headers: { "retry-after": String(period) },
