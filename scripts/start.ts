@@ -37,7 +37,12 @@ export function startArgs(argv: readonly string[], env: Record<string, string | 
     // Your own config, run locally: it must never reach the real vendors.
     if (wranglerEnv === null) forced = true;
   }
-  const args = ["dev", ...(wranglerEnv ? ["--env", wranglerEnv] : []), "--ip", "127.0.0.1", "--port", "8787", "--test-scheduled"];
+  // Defaults the caller may override (wrangler refuses a flag given twice).
+  const given = (flag: string) => rest.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const args = ["dev", ...(wranglerEnv ? ["--env", wranglerEnv] : [])];
+  if (!given("--ip")) args.push("--ip", "127.0.0.1");
+  if (!given("--port")) args.push("--port", "8787");
+  args.push("--test-scheduled");
   if (forced) args.push("--var", "TAGWIRE_FORCE_DRY_RUN:1");
   return { args: [...args, ...rest], forced };
 }

@@ -18,7 +18,7 @@ describe("npm start", () => {
 
   it("forces dry_run from TAGWIRE_FORCE_DRY_RUN=1 in the shell, and passes other arguments to wrangler", () => {
     const plan = startArgs(["--port", "9000"], { TAGWIRE_FORCE_DRY_RUN: "1" });
-    expect("args" in plan && plan.args.slice(-4)).toEqual(["--var", "TAGWIRE_FORCE_DRY_RUN:1", "--port", "9000"]);
+    expect("args" in plan && plan.args).toEqual(["dev", "--env", "dev", "--ip", "127.0.0.1", "--test-scheduled", "--var", "TAGWIRE_FORCE_DRY_RUN:1", "--port", "9000"]);
   });
 
   it("refuses a config file no environment bundles, naming the ones that are", () => {
