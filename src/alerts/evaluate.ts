@@ -49,7 +49,7 @@ export function evaluate(cfg: Config, o: Observed): Finding[] {
     }
 
     const auth = n("auth");
-    push("auth", auth > 0, `${auth} deliveries refused for authentication (401/403) in the last ${win}: check the destination's secret`);
+    push("auth", auth > 0, `${auth} ${auth === 1 ? "delivery" : "deliveries"} refused for authentication (401/403) in the last ${win}: check the destination's secret`);
 
     // Deliveries that were attempted: what the vendor answered for. Skips (consent, unmapped…), held copies and
     // our own rate-limit pacing say nothing about the vendor.

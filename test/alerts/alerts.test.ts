@@ -95,7 +95,7 @@ describe("alerts on the Cron Trigger", () => {
     await t.cron(Date.now() + 1000);
     const msgs = await t.messages();
     expect(msgs).toHaveLength(1);
-    expect(msgs[0]!.text).toContain(`*${t.live}* refuses our credentials: 1 deliveries refused for authentication`);
+    expect(msgs[0]!.text).toContain(`*${t.live}* refuses our credentials: 1 delivery refused for authentication`);
     expect(firing(await state(t.config), t.live)).toEqual(["auth"]);
   });
 
