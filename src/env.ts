@@ -8,6 +8,7 @@ import type { Stats } from "./stats/Stats.ts";
 import type { RateLimiter } from "./delivery/RateLimiter.ts";
 import type { Backlog } from "./delivery/Backlog.ts";
 import type { Ledger } from "./ledger/Ledger.ts";
+import type { Alerts } from "./alerts/Alerts.ts";
 
 export interface Env {
   TAGWIRE_CONFIG: unknown;
@@ -24,6 +25,10 @@ export interface Env {
   IDENTITY: DurableObjectNamespace<IdentityGraph>;
   /** The delivery ledger: every event × destination outcome, one object per day and hash (src/ledger). */
   LEDGER: DurableObjectNamespace<Ledger>;
+  /** The alert state: one object, a row per destination × condition (src/alerts). */
+  ALERTS: DurableObjectNamespace<Alerts>;
+  /** "1" or "true": every destination runs in dry_run, whatever the config says (docs/operating.md). */
+  TAGWIRE_FORCE_DRY_RUN?: string;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   /** Per-client limits on the browser routes (src/http/rateLimit.ts); the config may name others. */

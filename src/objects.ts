@@ -7,3 +7,4 @@ export { RateLimiter } from "./delivery/RateLimiter.ts";
 export { Backlog } from "./delivery/Backlog.ts";
 export { IdentityGraph } from "./identity/graph/IdentityGraph.ts";
 export { Ledger } from "./ledger/Ledger.ts";
+export { Alerts } from "./alerts/Alerts.ts";

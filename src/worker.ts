@@ -1,5 +1,5 @@
 /**
- * The Worker's fetch and queue handlers for one bundled config file. Each wrangler environment's entry
+ * The Worker's fetch, queue and scheduled handlers for one bundled config file. Each wrangler environment's entry
  * (src/index.ts, dev/worker.ts) imports its own file and passes it here; a TAGWIRE_CONFIG var replaces it.
  */
 import { configFor, type ConfigFile } from "./config/bundled.ts";
@@ -8,6 +8,7 @@ import { errorResponse, HttpError, json } from "./http/responses.ts";
 import { routerFor } from "./routes/router.ts";
 import { consume, consumeDeadLetterQueue } from "./delivery/consume.ts";
 import type { QueueMessage } from "./queue/messages.ts";
+import { runAlerts } from "./alerts/run.ts";
 
 export function tagwire(file: ConfigFile) {
   const configOf = configFor(file);
@@ -35,6 +36,16 @@ export function tagwire(file: ConfigFile) {
       // The dead-letter queue (configured in wrangler.toml) ends in -dlq; every other queue is delivery.
       if (batch.queue.endsWith("-dlq")) return consumeDeadLetterQueue(batch, e);
       return consume(batch, e, exec);
+    },
+
+    /** The Cron Trigger ([triggers] in wrangler.toml): alerts on each destination (docs/alerts.md). */
+    async scheduled(controller: ScheduledController, env: Env, _exec: ExecutionContext): Promise<void> {
+      const loaded = configOf(env);
+      if (!loaded.ok) {
+        console.error("tagwire: alerts skipped, the config is invalid");
+        return;
+      }
+      await runAlerts(configOf.env(env), loaded.config, controller.scheduledTime);
     },
   } satisfies ExportedHandler<Env, QueueMessage>;
 }

@@ -2,12 +2,14 @@
  * The inspector's HTML: one static page, no framework, no data inside (it fetches P/inspector/events and
  * P/inspector/event with the operator's token or Access cookie). Every value from events is put in the DOM
  * as text, never as HTML: event names and properties are input. With debug = true it also has buttons that
- * send test events, so the development demo and this page are one.
+ * send test events, so the development demo and this page are one. A strip at the top shows the alert state
+ * (P/inspector/alerts, src/alerts).
  */
 import type { Config } from "../config/schema.ts";
 import { REASONS } from "../ledger/reasons.ts";
 
 const CSS = `
+#alerts{padding:6px 16px;border-bottom:1px solid #dde1e7;background:#fff}#alerts .fire{color:#b42318}#alerts ul{margin:4px 0;padding-left:18px}
 *{box-sizing:border-box}body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 header{display:flex;gap:12px;align-items:center;padding:10px 16px;background:#1d2330;color:#fff}header h1{font-size:16px;margin:0}
 header .sp{flex:1}header input{width:220px}
@@ -22,7 +24,7 @@ tbody tr{cursor:pointer}tbody tr:hover,tbody tr.sel{background:#eef3ff}
 #detail{background:#fff;padding:10px 14px;border:1px solid #dde;border-radius:6px;min-height:200px}
 #detail h2{font-size:15px;margin:0 0 8px}#detail h3{font-size:13px;margin:12px 0 4px;color:#445}
 #detail pre{background:#f3f4f7;padding:6px;overflow:auto;max-height:260px;font-size:12px}
-.muted{color:#778}.err{color:#a4161a;padding:8px 16px}#dev{padding:6px 16px;background:#fff8e1;border-bottom:1px solid #eed}
+.muted{color:#778}.err{color:#a4161a;padding:8px 16px}#dev,#forced{padding:6px 16px;background:#fff8e1;border-bottom:1px solid #eed}
 `;
 
 const SCRIPT = `
@@ -56,25 +58,31 @@ h("td",{},o.detail||"",o.next_at?h("div",{class:"copy"},o.reason==="held"?"goes 
 catch(e){d.replaceChildren(h("p",{class:"err"},"Could not load "+id+": "+e.message))}}
 async function sendTest(name,props){await fetch(P+"/e",{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify({name,properties:props})});setTimeout(load,800)}
 $("#filters").addEventListener("submit",(e)=>{e.preventDefault();load()});
-$("#token").value=token();$("#token").addEventListener("change",(e)=>{sessionStorage.setItem("tagwire-token",e.target.value.trim());load()});
+$("#token").value=token();$("#token").addEventListener("change",(e)=>{sessionStorage.setItem("tagwire-token",e.target.value.trim());load();loadAlerts()});
 for(const b of document.querySelectorAll("[data-send]"))b.addEventListener("click",()=>{const n=b.dataset.send;sendTest(n,n==="purchase_completed"?{order_id:"ord_"+Math.random().toString(36).slice(2,8),value:49.9,currency:"EUR"}:n==="lead_submitted"?{lead_id:"lead_"+Math.random().toString(36).slice(2,8)}:{})});
-setInterval(()=>{if($("#auto").checked)load()},5000);
-load();
+async function loadAlerts(){const el=$("#alerts");try{const b=await api("/inspector/alerts");const on=b.alerts.filter((a)=>a.firing);
+const head=h("strong",{class:on.length?"fire":""},on.length?"Alerts: "+on.length+" firing":"Alerts: all clear");
+const last=h("span",{class:"muted"}," · checked "+(b.last_run?new Date(b.last_run).toISOString().slice(0,16).replace("T"," ")+" UTC":"never (the Cron Trigger has not run yet)")+" · window "+b.window_minutes+" min"+(b.webhook?"":" · no webhook configured: shown here only")+(b.last_error?" · last error: "+b.last_error:""));
+el.replaceChildren(head,last,on.length?h("ul",{},on.map((a)=>h("li",{class:"fire"},a.destination+" · "+a.condition+" since "+new Date(a.since).toISOString().slice(0,16).replace("T"," ")+": "+a.summary))):"")}catch(e){el.replaceChildren(h("span",{class:"muted"},"Alerts: "+e.message))}}
+setInterval(()=>{if($("#auto").checked){load();loadAlerts()}},5000);
+load();loadAlerts();
 `;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function inspectorPage(cfg: Config): string {
+export function inspectorPage(cfg: Config, forcedDryRun = false): string {
   const outcomes = ["delivered", "not_sent", "dead", "pending", ...Object.keys(REASONS).filter((r) => r !== "delivered")];
   const dev = cfg.debug
     ? `<div id="dev">Development: send a test event <button type="button" data-send="page_viewed">page_viewed</button> <button type="button" data-send="purchase_completed">purchase_completed</button> <button type="button" data-send="lead_submitted">lead_submitted</button> <span class="muted">(debug = true: full payloads shown)</span></div>`
     : "";
+  const forced = forcedDryRun ? `<div id="forced">TAGWIRE_FORCE_DRY_RUN: every destination runs in dry_run; nothing is sent.</div>` : "";
   // JSON inside <script>: "<" escaped so no value can close the element.
   const data = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>Tagwire inspector</title><style>${CSS}</style></head><body>
 <header><h1>Tagwire inspector</h1><span class="sp"></span><label>Admin token <input id="token" type="password" autocomplete="off" placeholder="not needed behind Access"></label></header>
-${dev}
+${dev}${forced}
+<div id="alerts" class="muted">Alerts…</div>
 <form id="filters">
 <input name="q" placeholder="event id, order id or anonymous id" size="32">
 <input name="name" placeholder="event name">

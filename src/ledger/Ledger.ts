@@ -38,6 +38,14 @@ export interface CountRow {
   n: number;
 }
 
+/** Outcome rows of the events accepted in one window, per destination and reason; `auth`: dead letters refused for auth. */
+export interface WindowRow {
+  destination: string;
+  reason: string;
+  auth: number;
+  n: number;
+}
+
 export interface ListedEvent extends EventRow {
   outcomes: OutcomeRow[];
 }
@@ -109,6 +117,29 @@ export class Ledger extends DurableObject<Env> {
     ).toArray();
     const copies = sql.exec<{ name: string; reason: string; n: number }>("SELECT name, state AS reason, COUNT(*) AS n FROM events GROUP BY name, state").toArray();
     return [...out.map((r) => ({ ...r })), ...copies.map((r) => ({ name: r.name, destination: "", reason: r.reason, n: r.n }))];
+  }
+
+  /**
+   * For alerts (src/alerts): per window [from, to), the outcome rows of the events accepted in it, found through
+   * the events' time index. An object never written (a day without events, or one not yet reached) answers
+   * nothing and is left empty rather than given tables it would keep without a purge alarm.
+   */
+  windows(ranges: readonly (readonly [number, number])[]): WindowRow[][] {
+    const raw = this.ctx.storage.sql;
+    if (!this.ready && raw.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events'").toArray().length === 0) return ranges.map(() => []);
+    const sql = this.db();
+    return ranges.map(([from, to]) =>
+      sql
+        .exec<{ destination: string; reason: string; auth: number; n: number }>(
+          `SELECT destination, reason, SUM(detail = 'auth') AS auth, COUNT(*) AS n FROM outcomes
+           WHERE event_id IN (SELECT event_id FROM events WHERE at >= ? AND at < ? AND state IN ('admitted', 'held'))
+           GROUP BY destination, reason`,
+          from,
+          to,
+        )
+        .toArray()
+        .map((r) => ({ ...r })),
+    );
   }
 
   /** Events newest first (with their outcomes), filtered. */

@@ -6,7 +6,7 @@
 import type { Config } from "../config/schema.ts";
 import { shardOf } from "../dedupe/keys.ts";
 import type { Env } from "../env.ts";
-import type { CountRow, LedgerQuery, ListedEvent } from "./Ledger.ts";
+import type { CountRow, LedgerQuery, ListedEvent, WindowRow } from "./Ledger.ts";
 import type { ReconcileRow } from "./reconcile.ts";
 import { ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
 
@@ -100,4 +100,27 @@ export async function listConversions(env: Env, cfg: Config, days: readonly stri
   const parts = (await Promise.all(names.map((n) => stub(env, n).conversions(0, Number.MAX_SAFE_INTEGER, limit)))) as unknown as ReconcileRow[][];
   const rows = parts.flat().sort((a, b) => (a.accepted_at < b.accepted_at ? -1 : a.accepted_at > b.accepted_at ? 1 : 0));
   return { rows: rows.slice(0, limit), truncated: rows.length > limit || parts.some((p) => p.length >= limit) };
+}
+
+/**
+ * For alerts: per window [from, to), each destination's outcome rows of the events accepted in it, by reason
+ * (plus `auth`, dead letters refused for auth). One call per shard of each day any window touches.
+ */
+export async function windowsOf(env: Env, cfg: Config, ranges: readonly (readonly [number, number])[]): Promise<Map<string, Map<string, number>>[]> {
+  const days = new Set<string>();
+  for (const [from, to] of ranges) for (const d of daysBetween(new Date(from).toISOString().slice(0, 10), new Date(to - 1).toISOString().slice(0, 10))) days.add(d);
+  const names = [...days].flatMap((day) => Array.from({ length: cfg.ledger.shards }, (_, i) => `${day}:${i}`));
+  const parts = (await Promise.all(names.map((n) => stub(env, n).windows(ranges)))) as unknown as WindowRow[][][];
+  return ranges.map((_, i) => {
+    const out = new Map<string, Map<string, number>>();
+    for (const part of parts) {
+      for (const r of part[i] ?? []) {
+        const t = out.get(r.destination) ?? new Map<string, number>();
+        out.set(r.destination, t);
+        t.set(r.reason, (t.get(r.reason) ?? 0) + r.n);
+        if (r.auth) t.set("auth", (t.get("auth") ?? 0) + r.auth);
+      }
+    }
+    return out;
+  });
 }

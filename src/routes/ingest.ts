@@ -8,6 +8,8 @@ import { HttpError, json } from "../http/responses.ts";
 import { recordIngest } from "../stats/count.ts";
 import { runPipeline, type PipelineResult } from "../pipeline/index.ts";
 import type { RouteContext } from "./context.ts";
+import { isForcedDryRun } from "../config/bundled.ts";
+import type { Config } from "../config/schema.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_BATCH = 100;
@@ -37,8 +39,14 @@ export function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
  */
 export const ANSWER_VERSION = 2;
 
-/** 202 with what was accepted and rejected; 400 when nothing was accepted and something was invalid. */
-export function ingestAnswer(result: PipelineResult, headers: Headers): Response {
+/** In development (debug = true, or TAGWIRE_FORCE_DRY_RUN): the 202 also lists each event's plan violations. */
+export const listsViolations = (cfg: Config): boolean => cfg.debug || isForcedDryRun(cfg);
+
+/**
+ * 202 with what was accepted and rejected; 400 when nothing was accepted and something was invalid. With
+ * `violations` (development only), one entry per accepted event that broke the plan in flag mode.
+ */
+export function ingestAnswer(result: PipelineResult, headers: Headers, violations = false): Response {
   for (const c of result.setCookies) headers.append("set-cookie", c);
   if (result.events.length === 0 && result.rejected.length > 0) {
     return json(400, { error: "invalid_event", details: result.rejected.flatMap((r) => r.errors), rejected: result.rejected }, headers);
@@ -51,6 +59,9 @@ export function ingestAnswer(result: PipelineResult, headers: Headers): Response
       event_ids: result.events.map((e) => e.event_id),
       rejected: result.rejected,
       ...(result.dropped.length ? { dropped: result.dropped } : {}),
+      ...(violations
+        ? { violations: result.events.filter((e) => e.violations?.length).map((e) => ({ event_id: e.event_id, name: e.name, violations: e.violations })) }
+        : {}),
     },
     headers,
   );
@@ -67,7 +78,7 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now, secret: secretFrom(rc.env) });
     await handOff(rc.env, result.events);
     recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
-    return ingestAnswer(result, headers);
+    return ingestAnswer(result, headers, listsViolations(rc.cfg));
   } catch (e) {
     // Errors from a CORS-allowed request still need CORS headers, or the browser hides them from the SDK.
     if (e instanceof HttpError) e.headers = headers;

@@ -3,6 +3,7 @@
  * operator's access (src/routes/operator.ts):
  *   GET P/inspector/events?name=&destination=&outcome=&source=&q=&days=&limit=  recent events, newest first
  *   GET P/inspector/event?id=<event_id>&days=                                    one event's timeline
+ *   GET P/inspector/alerts                                                       the alert state (src/alerts)
  * Full payloads (the canonical event, each built request with secrets redacted, the vendor's answer) come
  * from the debug log, so only with debug = true (development), never from the ledger itself.
  */
@@ -17,6 +18,8 @@ import { daysBetween, listEvents } from "../ledger/record.ts";
 import { dayOfMs, hashId } from "../ledger/rows.ts";
 import type { RouteContext } from "./context.ts";
 import { requireOperator } from "./operator.ts";
+import { alertsOf } from "../alerts/Alerts.ts";
+import { isForcedDryRun } from "../config/bundled.ts";
 
 const CLASSES = new Set(["delivered", "not_sent", "dead", "pending"]);
 
@@ -31,7 +34,7 @@ function intParam(q: URLSearchParams, name: string, dflt: number, max: number): 
 const recentDays = (rc: RouteContext, n: number) => daysBetween(dayOfMs(rc.now - (n - 1) * 86_400_000), dayOfMs(rc.now));
 
 export function inspector(_request: Request, rc: RouteContext): Response {
-  return new Response(inspectorPage(rc.cfg), {
+  return new Response(inspectorPage(rc.cfg, isForcedDryRun(rc.cfg)), {
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
@@ -94,4 +97,16 @@ export async function inspectorEvent(request: Request, rc: RouteContext): Promis
     };
   }
   return json(200, body);
+}
+
+/** The alert state as the last cron run left it: each destination × condition, firing or not. */
+export async function inspectorAlerts(request: Request, rc: RouteContext): Promise<Response> {
+  await requireOperator(request, rc);
+  const view = await alertsOf(rc.env).view();
+  return json(200, {
+    enabled: rc.cfg.alerts.enabled,
+    webhook: rc.cfg.alerts.webhook_secret !== undefined,
+    window_minutes: rc.cfg.alerts.window_minutes,
+    ...view,
+  });
 }

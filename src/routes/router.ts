@@ -20,7 +20,7 @@ import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
 import { counts } from "./counts.ts";
 import { reconcile } from "./reconcile.ts";
-import { inspector, inspectorEvent, inspectorEvents } from "./inspector.ts";
+import { inspector, inspectorAlerts, inspectorEvent, inspectorEvents } from "./inspector.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
 
@@ -63,6 +63,7 @@ export function buildRouter(cfg: Config) {
     route("/inspector", { GET: inspector });
     route("/inspector/events", { GET: inspectorEvents });
     route("/inspector/event", { GET: inspectorEvent });
+    route("/inspector/alerts", { GET: inspectorAlerts });
     route("/debug/events", { GET: (r, rc) => debugList(r, rc, "event") });
     route("/debug/requests", { GET: (r, rc) => debugList(r, rc, "request") });
     route("/debug/clear", { POST: debugClear });

@@ -12,7 +12,7 @@ import { recordIngest } from "../stats/count.ts";
 import { runPipeline } from "../pipeline/index.ts";
 import { canonicalSignature, signedHeaders, sourceSecret, verifySignature } from "../s2s/verify.ts";
 import type { RouteContext } from "./context.ts";
-import { ingestAnswer, itemsOf } from "./ingest.ts";
+import { ingestAnswer, itemsOf, listsViolations } from "./ingest.ts";
 
 /** Server batches may be larger than a beacon's. */
 export const MAX_S2S_BODY_BYTES = 512 * 1024;
@@ -29,5 +29,5 @@ export async function s2s(request: Request, rc: RouteContext): Promise<Response>
   const signature = canonicalSignature(signed.signature) ?? signed.signature;
   await handOff(rc.env, result.events, { source: signed.source, signature });
   recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
-  return ingestAnswer(result, new Headers());
+  return ingestAnswer(result, new Headers(), listsViolations(rc.cfg));
 }
