@@ -24,6 +24,8 @@ export interface Env {
   IDENTITY: DurableObjectNamespace<IdentityGraph>;
   /** The delivery ledger: every event × destination outcome, one object per day and hash (src/ledger). */
   LEDGER: DurableObjectNamespace<Ledger>;
+  /** The event archive (src/archive): accepted events per hour, encrypted, for backfills. Optional. */
+  ARCHIVE?: R2Bucket;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   /** Per-client limits on the browser routes (src/http/rateLimit.ts); the config may name others. */

@@ -29,6 +29,7 @@ const limiterRef = z
   .union([bindingName, z.literal(false)])
   .describe("Name of a [[ratelimits]] binding, or false for no limit");
 import { AccessConfig, LedgerConfig } from "../ledger/settings.ts";
+import { ArchiveConfig } from "../archive/settings.ts";
 
 const eventName = z
   .string()
@@ -392,6 +393,7 @@ export const Config = z
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),
     dead_letters: DeadLetterSettings.default(DEAD_LETTER_DEFAULTS),
     ledger: LedgerConfig,
+    archive: ArchiveConfig,
     debug: z
       .boolean()
       .default(false)
