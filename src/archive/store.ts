@@ -108,10 +108,18 @@ export async function readObject(bucket: R2Bucket, key: string): Promise<Archive
 
 /**
  * Erasure: every object holding a line whose hashed identifiers meet the person's is rewritten without those
- * lines (deleted when none is left). It reads the whole archive, object by object: fine for thousands of
- * objects, slow beyond (docs/archive.md says what a large archive does instead). Returns counts.
+ * lines (deleted when none is left). It reads the archive object by object, oldest first, at most `max`
+ * objects in one call (a Worker request's subrequests are bounded): `complete` is false when the archive has
+ * more (docs/archive.md says what a large archive does instead). Returns counts.
  */
-export async function eraseFromArchive(cfg: Config, env: Env, graphKeys: readonly string[]): Promise<{ lines: number; objects: number; scanned: number } | null> {
+export const ERASE_MAX_OBJECTS = 3_000;
+
+export async function eraseFromArchive(
+  cfg: Config,
+  env: Env,
+  graphKeys: readonly string[],
+  max = ERASE_MAX_OBJECTS,
+): Promise<{ lines: number; objects: number; scanned: number; complete: boolean } | null> {
   if (!env.ARCHIVE || !cfg.archive.enabled) return null;
   const bucket = env.ARCHIVE;
   const wanted = new Set(await Promise.all(graphKeys.map(archiveKeyOf)));
@@ -120,7 +128,8 @@ export async function eraseFromArchive(cfg: Config, env: Env, graphKeys: readonl
   let scanned = 0;
   let cursor: string | undefined;
   do {
-    const page = await bucket.list({ prefix: PREFIX, limit: 1000, ...(cursor ? { cursor } : {}) });
+    if (scanned >= max) return { lines, objects, scanned, complete: false };
+    const page = await bucket.list({ prefix: PREFIX, limit: Math.min(1000, max - scanned), ...(cursor ? { cursor } : {}) });
     for (let i = 0; i < page.objects.length; i += 20) {
       await Promise.all(
         page.objects.slice(i, i + 20).map(async (o) => {
@@ -139,5 +148,5 @@ export async function eraseFromArchive(cfg: Config, env: Env, graphKeys: readonl
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
-  return { lines, objects, scanned };
+  return { lines, objects, scanned, complete: true };
 }

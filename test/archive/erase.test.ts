@@ -55,10 +55,11 @@ it("after erasure nothing of the person remains in the ledger or the archive; ot
     o,
   );
   expect(res.status).toBe(200);
-  const answer = (await res.json()) as { erased: Record<string, number>; archive: { objects_scanned: number; objects_rewritten: number } };
+  const answer = (await res.json()) as { erased: Record<string, number>; archive: { objects_scanned: number; objects_rewritten: number; complete: boolean } };
   expect(answer.erased.ledger_events).toBe(3);
   expect(answer.erased.archive_events).toBe(3);
   expect(answer.archive.objects_rewritten).toBeGreaterThanOrEqual(1);
+  expect(answer.archive.complete).toBe(true);
 
   for (const id of [linked, ...mine]) expect(await ledgerHas(t.config, id)).toBe(false);
   expect(await ledgerHas(t.config, theirs)).toBe(true);

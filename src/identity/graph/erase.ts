@@ -24,7 +24,7 @@ export interface EraseRequest {
 export interface EraseReport {
   erased: { identity_graph: number; dedupe_holds: number; dead_letters: number; debug_log: number; ledger_events: number; archive_events: number };
   /** Archive objects read and rewritten (or deleted) to take the person's events out; null when there is no archive. */
-  archive: { objects_scanned: number; objects_rewritten: number } | null;
+  archive: { objects_scanned: number; objects_rewritten: number; complete: boolean } | null;
   not_erased: string[];
 }
 
@@ -91,7 +91,7 @@ export async function erasePerson(cfg: Config, env: Env, r: EraseRequest, now: n
   ]);
   return {
     erased: { identity_graph: graph.deleted, dedupe_holds: holds, dead_letters: dead, debug_log: debug, ledger_events: ledger, archive_events: archive?.lines ?? 0 },
-    archive: archive ? { objects_scanned: archive.scanned, objects_rewritten: archive.objects } : null,
-    not_erased: NOT_ERASED,
+    archive: archive ? { objects_scanned: archive.scanned, objects_rewritten: archive.objects, complete: archive.complete } : null,
+    not_erased: archive && !archive.complete ? [...NOT_ERASED, `archive objects beyond the first ${archive.scanned} scanned: the archive is larger than one erase call reads (docs/archive.md)`] : NOT_ERASED,
   };
 }
