@@ -27,6 +27,15 @@ export async function archiveOf(cfg: Config, env: Env): Promise<{ bucket: R2Buck
   return { bucket: env.ARCHIVE, keys: { write, all } };
 }
 
+/**
+ * The batch's accepted events as delivered: the consumer's units for them after the identity graph enriched
+ * them (attribution, browser ids), so a backfill sends what the live delivery sent.
+ */
+export function acceptedOf(fresh: readonly CanonicalEvent[], units: readonly { event: CanonicalEvent; attempt: number; replayed_at?: number }[]): CanonicalEvent[] {
+  const ids = new Set(fresh.map((e) => e.event_id));
+  return units.filter((u) => u.attempt === 0 && u.replayed_at === undefined && ids.has(u.event.event_id)).map((u) => u.event);
+}
+
 let warned = "";
 let lastPurge = 0;
 

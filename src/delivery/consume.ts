@@ -17,7 +17,7 @@ import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { debugLog } from "../debug/record.ts";
 import { recordBatch } from "../ledger/record.ts";
-import { archiveBatch } from "../archive/store.ts";
+import { acceptedOf, archiveBatch } from "../archive/store.ts";
 import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
 import type { Released } from "../dedupe/Deduper.ts";
 import { definitionOf } from "../destinations/registry.ts";
@@ -411,7 +411,7 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
       recordBatch(env, cfg, { admitted, released, units, results, retries, dead }, now),
       // The events accepted in this batch, for backfills (src/archive). Never throws: a failed archive write
       // is logged, not a reason to redeliver the batch to every destination (docs/archive.md).
-      archiveBatch(cfg, env, fresh, batch.messages.map((m) => m.id), now),
+      archiveBatch(cfg, env, acceptedOf(fresh, units), batch.messages.map((m) => m.id), now),
     ]);
     batch.ackAll();
   } catch (e) {

@@ -70,4 +70,4 @@ it("after erasure nothing of the person remains in the ledger or the archive; ot
   // The ledger's searchable anonymous-id hash finds nothing either.
   const byAnon = (await (await get(`/inspector/events?q=${anon}`, t.config)).json()) as { events: ListedEvent[] };
   expect(byAnon.events).toEqual([]);
-});
+}, 30_000);
