@@ -97,7 +97,8 @@ export async function listRange(bucket: R2Bucket, from: number, to: number, afte
   const keys: string[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await bucket.list({ prefix: PREFIX, startAfter: after && after > start ? after : start, limit: Math.min(1000, limit + 1), ...(cursor ? { cursor } : {}) });
+    // The first page starts after the hour before `from` (or where the previous call stopped); later pages follow the cursor.
+    const page = await bucket.list({ prefix: PREFIX, limit: Math.min(1000, limit + 1), ...(cursor ? { cursor } : { startAfter: after && after > start ? after : start }) });
     for (const o of page.objects) {
       const h = hourOfKey(o.key);
       if (Number.isNaN(h)) continue;
