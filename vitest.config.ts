@@ -17,6 +17,7 @@ export default defineConfig({
                 TEST_S2S_SECRET: "s2s_test_secret_0123456789",
                 TAGWIRE_ADMIN_TOKEN: "admin_test_token_0123456789",
                 TAGWIRE_DEAD_LETTER_KEY: "dlk_test_0123456789abcdef0123456789abcdef",
+                TAGWIRE_ARCHIVE_KEY: "ark_test_0123456789abcdef0123456789abcdef",
                 DOUBLE_BASE: `http://127.0.0.1:${inject("doublePort")}`,
               },
               // A tight limiter so rate-limit tests reach it in a few requests (test/http/rate-limit.test.ts).

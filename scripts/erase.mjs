@@ -10,7 +10,8 @@ import { cli } from "./cli.ts";
 const USAGE = `
 npm run erase -- --user-id ID | --email ADDRESS [--phone +14155550100] [--anonymous-id ID] [--url URL]
 
-Erases one person from every store Tagwire keeps (identity graph, held dedupe copies, dead letters, debug log)
+Erases one person from every store Tagwire keeps (identity graph, held dedupe copies, dead letters, debug log, ledger,
+archive)
 through POST P/admin/erase, and prints what was removed and what cannot be (docs/identity.md).
   --url URL   the Worker's prefix URL (default $TAGWIRE_URL, else http://127.0.0.1:8787/k7q)
 The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable, never a flag.`;
@@ -47,6 +48,6 @@ const res = await fetch(`${base}/admin/erase`, {
 const answer = await res.json().catch(() => ({}));
 if (!res.ok) fail(`${res.status} ${JSON.stringify(answer)}`);
 const e = answer.erased;
-console.log(`erased: ${e.identity_graph} graph node(s), ${e.dedupe_holds} held event(s), ${e.dead_letters} dead letter(s), ${e.debug_log} debug log entr(ies)`);
+console.log(`erased: ${e.identity_graph} graph node(s), ${e.dedupe_holds} held event(s), ${e.dead_letters} dead letter(s), ${e.debug_log} debug log entr(ies), ${e.ledger_events ?? 0} ledger event(s), ${e.archive_events ?? 0} archived event(s)`);
 console.log("not erasable here:");
 for (const line of answer.not_erased) console.log(`  - ${line}`);

@@ -29,6 +29,8 @@ export interface Env {
   ALERTS: DurableObjectNamespace<Alerts>;
   /** "1" or "true": every destination runs in dry_run, whatever the config says (docs/operating.md). */
   TAGWIRE_FORCE_DRY_RUN?: string;
+  /** The event archive (src/archive): accepted events per hour, encrypted, for backfills. Optional. */
+  ARCHIVE?: R2Bucket;
   /** Producer of the durable delivery queue (its consumer is this Worker's queue handler). */
   DELIVERY_QUEUE: Queue<QueueMessage>;
   /** Per-client limits on the browser routes (src/http/rateLimit.ts); the config may name others. */

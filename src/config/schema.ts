@@ -30,6 +30,7 @@ const limiterRef = z
   .describe("Name of a [[ratelimits]] binding, or false for no limit");
 import { AccessConfig, LedgerConfig } from "../ledger/settings.ts";
 import { AlertsConfig } from "../alerts/settings.ts";
+import { ArchiveConfig } from "../archive/settings.ts";
 
 const eventName = z
   .string()
@@ -394,6 +395,7 @@ export const Config = z
     dead_letters: DeadLetterSettings.default(DEAD_LETTER_DEFAULTS),
     ledger: LedgerConfig,
     alerts: AlertsConfig,
+    archive: ArchiveConfig,
     debug: z
       .boolean()
       .default(false)

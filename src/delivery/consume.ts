@@ -17,6 +17,7 @@ import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { debugLog } from "../debug/record.ts";
 import { recordBatch } from "../ledger/record.ts";
+import { acceptedOf, archiveBatch } from "../archive/store.ts";
 import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
 import type { Released } from "../dedupe/Deduper.ts";
 import { definitionOf } from "../destinations/registry.ts";
@@ -418,6 +419,9 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
       dead.length ? deadLetters(env).add(dead, now) : undefined,
       sendAll(env.DELIVERY_QUEUE, follow),
       recordBatch(env, cfg, { admitted, released, units, results, retries, dead }, now),
+      // The events accepted in this batch, for backfills (src/archive). Never throws: a failed archive write
+      // is logged, not a reason to redeliver the batch to every destination (docs/archive.md).
+      archiveBatch(cfg, env, acceptedOf(fresh, units), batch.messages.map((m) => m.id), now),
     ]);
     batch.ackAll();
   } catch (e) {

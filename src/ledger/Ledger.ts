@@ -62,7 +62,9 @@ export class Ledger extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS events (
       event_id TEXT NOT NULL, id TEXT NOT NULL, day TEXT NOT NULL, at INTEGER NOT NULL, name TEXT NOT NULL,
       source TEXT NOT NULL, state TEXT NOT NULL, by TEXT, anon TEXT, user TEXT, order_id TEXT, value REAL,
-      currency TEXT, info TEXT NOT NULL, PRIMARY KEY (event_id, id)) WITHOUT ROWID`);
+      currency TEXT, info TEXT NOT NULL, keys TEXT, PRIMARY KEY (event_id, id)) WITHOUT ROWID`);
+    // Objects created before erasure reached the ledger lack the person's hashed keys column.
+    if (!sql.exec<{ name: string }>("PRAGMA table_info(events)").toArray().some((c) => c.name === "keys")) sql.exec("ALTER TABLE events ADD COLUMN keys TEXT");
     sql.exec("CREATE INDEX IF NOT EXISTS events_at ON events (at)");
     sql.exec(`CREATE TABLE IF NOT EXISTS outcomes (
       event_id TEXT NOT NULL, destination TEXT NOT NULL, day TEXT NOT NULL, at INTEGER NOT NULL, name TEXT NOT NULL,
@@ -84,12 +86,12 @@ export class Ledger extends DurableObject<Env> {
       }
       for (const e of events) {
         sql.exec(
-          `INSERT INTO events (event_id, id, day, at, name, source, state, by, anon, user, order_id, value, currency, info)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO events (event_id, id, day, at, name, source, state, by, anon, user, order_id, value, currency, info, keys)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (event_id, id) DO UPDATE SET state = excluded.state, info = excluded.info, value = excluded.value,
              currency = excluded.currency, order_id = excluded.order_id
            WHERE (CASE excluded.state WHEN 'held' THEN 0 ELSE 1 END) > ${COPY_RANK}`,
-          e.event_id, e.id, e.day, e.at, e.name, e.source, e.state, e.by, e.anon, e.user, e.order_id, e.value, e.currency, e.info,
+          e.event_id, e.id, e.day, e.at, e.name, e.source, e.state, e.by, e.anon, e.user, e.order_id, e.value, e.currency, e.info, e.keys,
         );
       }
       for (const o of outcomes) {
@@ -224,6 +226,34 @@ export class Ledger extends DurableObject<Env> {
       // Plain objects cross RPC (null-prototype ones do not); destination ids are config keys, [a-z][a-z0-9_]*.
       outcomes: JSON.parse(r.outcomes ?? "{}") as Record<string, string>,
     }));
+  }
+
+  /**
+   * Erasure (docs/identity.md): deletes every event, with all its copies and outcomes, that carries one of
+   * these hashes: `ids` as the anonymous or user id column holds them, `keys` as the keys column does (the
+   * person's identity-graph keys, so an email also reaches the anonymous ids it was linked to). Returns the
+   * number of events deleted.
+   */
+  erase(ids: string[], keys: string[]): number {
+    // Most days × shards asked hold nothing (or were purged): no tables are created just to look.
+    if (!this.ready && this.ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").toArray().length === 0) return 0;
+    const sql = this.db();
+    const idSet = new Set(ids);
+    const keySet = new Set(keys);
+    const gone = new Set<string>();
+    for (const r of sql.exec<{ event_id: string; anon: string | null; user: string | null; keys: string | null }>("SELECT event_id, anon, user, keys FROM events")) {
+      if ((r.anon !== null && idSet.has(r.anon)) || (r.user !== null && idSet.has(r.user)) || (r.keys ?? "").split(" ").some((k) => keySet.has(k))) gone.add(r.event_id);
+    }
+    const list = [...gone];
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 0; i < list.length; i += 50) {
+        const slice = list.slice(i, i + 50);
+        const marks = slice.map(() => "?").join(", ");
+        sql.exec(`DELETE FROM events WHERE event_id IN (${marks})`, ...slice);
+        sql.exec(`DELETE FROM outcomes WHERE event_id IN (${marks})`, ...slice);
+      }
+    });
+    return list.length;
   }
 
   /** The day is past its retention: everything goes. */

@@ -8,7 +8,7 @@ import { shardOf } from "../dedupe/keys.ts";
 import type { Env } from "../env.ts";
 import type { CountRow, LedgerQuery, ListedEvent, WindowRow } from "./Ledger.ts";
 import type { ReconcileRow } from "./reconcile.ts";
-import { ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
+import { hashId, ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
 
 const DAY_MS = 86_400_000;
 /** Rows of each kind per call: ≈ 2 KB each at most, so a call stays under a few MB. */
@@ -123,4 +123,19 @@ export async function windowsOf(env: Env, cfg: Config, ranges: readonly (readonl
     }
     return out;
   });
+}
+
+/**
+ * Erasure: deletes one person's events from every day the ledger keeps (retention plus the day its purge is
+ * due), all shards, in parallel. `rawIds` are the user and anonymous ids the request named in clear (they
+ * also reach rows written before the keys column existed); `graphKeys` are every identity-graph key of the
+ * person. Returns the number of events deleted.
+ */
+export async function eraseFromLedger(env: Env, cfg: Config, rawIds: readonly string[], graphKeys: readonly string[], now: number): Promise<number> {
+  if (!env.LEDGER) return 0;
+  const [ids, keys] = await Promise.all([Promise.all(rawIds.map(hashId)), Promise.all(graphKeys.map(hashId))]);
+  const days = daysBetween(new Date(now - (cfg.ledger.retention_days + 1) * DAY_MS).toISOString().slice(0, 10), new Date(now).toISOString().slice(0, 10));
+  const names = days.flatMap((day) => Array.from({ length: cfg.ledger.shards }, (_, i) => `${day}:${i}`));
+  const counts = await Promise.all(names.map((n) => stub(env, n).erase(ids, keys)));
+  return counts.reduce((a, b) => a + b, 0);
 }

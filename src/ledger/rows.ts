@@ -9,6 +9,7 @@ import type { DeadLetterInput } from "../delivery/DeadLetters.ts";
 import type { EventResult } from "../delivery/deliver.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { sha256Hex } from "../identity/hash.ts";
+import { keysOf, nodesOf } from "../identity/graph/nodes.ts";
 import type { Outgoing } from "../queue/messages.ts";
 import { botSignal, skipReason, type CopyState, type Reason } from "./reasons.ts";
 
@@ -33,6 +34,8 @@ export interface EventRow {
   currency: string | null;
   /** The timeline's summary (Summary as JSON). */
   info: string;
+  /** The event's identity-graph keys (src/identity/graph/nodes.ts), each hashed again with hashId, space-separated: erasure matches on them. */
+  keys: string | null;
 }
 
 export interface Summary {
@@ -153,6 +156,7 @@ async function eventRow(cfg: Config, e: CanonicalEvent, id: string, state: CopyS
     value: e.value,
     currency: e.currency,
     info: JSON.stringify(summary(e, dedupe)),
+    keys: (await Promise.all(keysOf(await nodesOf(e)).map(hashId))).join(" ") || null,
   };
 }
 

@@ -16,6 +16,7 @@ import { pixel } from "./pixel.ts";
 import { demo, sdkScript, sdkVersioned } from "./sdk.ts";
 import { listDeadLetters, replayDeadLetters } from "./admin.ts";
 import { erase } from "./erase.ts";
+import { backfillRoute } from "./backfill.ts";
 import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
 import { counts } from "./counts.ts";
@@ -58,6 +59,7 @@ export function buildRouter(cfg: Config) {
     route("/admin/replay", { POST: replayDeadLetters });
     route("/admin/stats", { GET: stats });
     route("/admin/erase", { POST: erase });
+    route("/admin/backfill", { POST: backfillRoute });
     route("/admin/counts", { GET: counts });
     route("/admin/reconcile", { GET: reconcile, POST: reconcile });
     route("/inspector", { GET: inspector });

@@ -2,12 +2,14 @@
  * Erasure of one person from every store Tagwire can reach: the identity graph (the person's root, every
  * identifier linked to it, its touches and browser ids), held copies in the dedupe shards, dead letters and
  * the debug log. Stores are matched by the person's identifiers hashed as the graph hashes them, so no store
- * needs to keep them in clear. What cannot be erased is listed in the answer (docs/identity.md).
+ * needs to keep them in clear. The ledger and the archive follow (src/ledger, src/archive). What cannot be erased is listed in the answer (docs/identity.md).
  */
 import type { Config } from "../../config/schema.ts";
 import { shardStub } from "../../dedupe/admit.ts";
 import { debugLog } from "../../debug/record.ts";
 import { deadLetters } from "../../delivery/DeadLetters.ts";
+import { eraseFromArchive } from "../../archive/store.ts";
+import { eraseFromLedger } from "../../ledger/record.ts";
 import type { Env } from "../../env.ts";
 import { graphStub, type GraphResult } from "./IdentityGraph.ts";
 import { anonymousKey, emailKey, graphShard, phoneKey, userKey } from "./nodes.ts";
@@ -20,7 +22,9 @@ export interface EraseRequest {
 }
 
 export interface EraseReport {
-  erased: { identity_graph: number; dedupe_holds: number; dead_letters: number; debug_log: number };
+  erased: { identity_graph: number; dedupe_holds: number; dead_letters: number; debug_log: number; ledger_events: number; archive_events: number };
+  /** Archive objects read and rewritten (or deleted) to take the person's events out; null when there is no archive. */
+  archive: { objects_scanned: number; objects_rewritten: number; complete: boolean } | null;
   not_erased: string[];
 }
 
@@ -29,6 +33,7 @@ export const NOT_ERASED = [
   "what destinations already received: ask each vendor (their own deletion APIs)",
   "isolate memory (recent dedupe fingerprints, the graph's root cache): it holds hashed keys only and is gone within minutes",
   "counters (P/admin/stats): they count events by name and destination and hold no identifier",
+  "ledger rows written before the ledger stored identity keys: only the user_id and anonymous_id given in the request reach them",
 ];
 
 export async function keysOfRequest(r: EraseRequest): Promise<string[]> {
@@ -76,13 +81,17 @@ export async function erasePerson(cfg: Config, env: Env, r: EraseRequest, now: n
   const start = await keysOfRequest(r);
   const graph = await eraseFromGraph(cfg, env, start, now);
   const keys = graph.keys;
-  const [holds, dead, debug] = await Promise.all([
+  const rawIds = [r.user_id?.trim(), r.anonymous_id].filter((v): v is string => v !== undefined && v !== "");
+  const [holds, dead, debug, ledger, archive] = await Promise.all([
     Promise.all(Array.from({ length: cfg.dedupe.shards }, (_, s) => shardStub(env, s).erase(keys))).then((ns) => ns.reduce((a, b) => a + b, 0)),
     deadLetters(env).erase(keys),
     debugLog(env).erase(keys),
+    eraseFromLedger(env, cfg, rawIds, keys, now),
+    eraseFromArchive(cfg, env, keys),
   ]);
   return {
-    erased: { identity_graph: graph.deleted, dedupe_holds: holds, dead_letters: dead, debug_log: debug },
-    not_erased: NOT_ERASED,
+    erased: { identity_graph: graph.deleted, dedupe_holds: holds, dead_letters: dead, debug_log: debug, ledger_events: ledger, archive_events: archive?.lines ?? 0 },
+    archive: archive ? { objects_scanned: archive.scanned, objects_rewritten: archive.objects, complete: archive.complete } : null,
+    not_erased: archive && !archive.complete ? [...NOT_ERASED, `archive objects beyond the first ${archive.scanned} scanned: the archive is larger than one erase call reads (docs/archive.md)`] : NOT_ERASED,
   };
 }

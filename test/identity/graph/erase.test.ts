@@ -1,4 +1,4 @@
-/** POST P/admin/erase removes a person from the graph, held copies, dead letters and the debug log. */
+/** POST P/admin/erase removes a person from the graph, held copies, dead letters, the debug log, the ledger and the archive. */
 import { expect, it } from "vitest";
 import { debugLog } from "../../../src/debug/record.ts";
 import { deadLetters, type DeadLetter } from "../../../src/delivery/DeadLetters.ts";
@@ -49,7 +49,8 @@ it("erases a person from every store and answers what went and what cannot be er
   const before = (await doubleRequests(b)).length;
   await q.run(q.delayed.splice(0).map((d) => d.body));
   expect((await doubleRequests(b)).length).toBe(before);
-});
+  // Erasure now also asks every ledger day of the retention and reads the archive: seconds under Miniflare.
+}, 30_000);
 
 it("answers 400 naming the field for a bad erase request", async () => {
   for (const [body, path] of [[{}, "body"], [{ email: 5 }, "email"], [{ name: "x" }, "name"], [[1], "body"]] as const) {
