@@ -27,7 +27,7 @@ const SECTIONS = [
   ["Destinations", ["destinations.md", "destinations-meta.md", "destinations-google-ads.md", "destinations-tiktok.md", "destinations-linkedin.md",
     "destinations-snapchat.md", "destinations-pinterest.md", "destinations-reddit.md", "destinations-ga4.md", "destinations-analytics.md",
     "destinations-hubspot.md", "destinations-salesforce.md", "destinations-webhook.md"]],
-  ["Operating", ["missing-conversions.md", "operating.md", "ledger.md"]],
+  ["Operating", ["missing-conversions.md", "operating.md", "ledger.md", "alerts.md", "archive.md"]],
 ];
 
 /** Up to the first ".", ":", "!" or "?" that ends a sentence outside code spans and parentheses. */

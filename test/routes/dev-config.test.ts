@@ -40,7 +40,9 @@ describe("TAGWIRE_FORCE_DRY_RUN", () => {
     const res = await send(fresh(id), { config: t.config, extraEnv: FORCE });
     expect(res.status).toBe(202);
     expect(await doubleRequests(t.bucket)).toEqual([]);
-    const ev = (await (await get(`/inspector/event?id=${id}`, t.config)).json()) as { outcomes: { destination: string; reason: string }[] };
+    const r = await get(`/inspector/event?id=${id}`, t.config);
+    const ev = (await r.json()) as { outcomes: { destination: string; reason: string }[] };
+    if (!ev.outcomes) console.log("INSPECTOR", r.status, JSON.stringify(ev).slice(0, 500));
     expect(ev.outcomes.find((o) => o.destination === t.live)?.reason).toBe("dry_run");
     // The same config without the flag sends for real.
     await send(fresh(`evt_${crypto.randomUUID()}`), { config: t.config });
