@@ -392,6 +392,12 @@ export const Config = z
       .default({ token_secret: "TAGWIRE_ADMIN_TOKEN" }),
     dead_letters: DeadLetterSettings.default(DEAD_LETTER_DEFAULTS),
     ledger: LedgerConfig,
+    residency: z
+      .enum(["eu", "us", "fedramp"])
+      .optional()
+      .describe(
+        "Jurisdiction every Durable Object Tagwire creates lives in (eu: the European Union). Unset: wherever Cloudflare places it. Changing it moves nothing: objects already created stay where they are (docs/rollouts.md)",
+      ),
     debug: z
       .boolean()
       .default(false)

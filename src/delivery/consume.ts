@@ -31,6 +31,7 @@ import { isOutage } from "./classify.ts";
 import { deadLetters, DeadLettersFull, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
 import { health } from "./health.ts";
+import { objectIn } from "../objects/locate.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -184,7 +185,7 @@ async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: C
     record: (r: RecordedRequest) => void recorded.push(r),
   };
   // Rate limits hold across isolates when the RateLimiter object is bound; otherwise per isolate.
-  if (env.RATE_LIMITER) deliveryDeps.pace = (key, limit) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).reserve(key, limit);
+  if (env.RATE_LIMITER) deliveryDeps.pace = (key, limit) => objectIn(env, "RATE_LIMITER", key).reserve(key, limit);
   const results = new Map<string, Map<string, EventResult>>();
   await Promise.all(
     [...byDest].map(async ([d, events]) => {
@@ -402,7 +403,7 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
       else if (r) counter.add(u.event.name, d, deadHere.has(k) ? "dead_lettered" : deliveryMetric(r));
     }
   }
-  deliveryCounts.flushIfDue(env.STATS, exec, now);
+  deliveryCounts.flushIfDue(env, exec, now);
   try {
     await Promise.all([
       dead.length ? deadLetters(env).add(dead, now) : undefined,
@@ -458,6 +459,6 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<QueueMessage>, 
   }
   const counter = new Counter(dayOf(Date.now()));
   for (const d of dead) counter.add(d.event.name, d.destination, "dead_lettered");
-  await counter.flush(env.STATS);
+  await counter.flush(env);
   batch.ackAll();
 }
