@@ -1,16 +1,19 @@
 /** npm run config:check [-- --env dev | --file path.toml]: validates an environment's config and prints readable errors. */
-import { checkConfig, keyTypos, type Finding } from "../src/config/checks.ts";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { checkConfig, keyTypos, residencyChange, type Finding } from "../src/config/checks.ts";
 import { formatProblems, parseConfig } from "../src/config/load.ts";
 import { cli } from "./cli.ts";
 import { readConfigSource } from "./config-file.ts";
-import { deployedSecretNames, localSecretNames } from "./secrets.ts";
+import { deployedSecretNames, localSecretNames, run } from "./secrets.ts";
 
 const USAGE = `
 npm run config:check [-- --env NAME | --file PATH] [--secrets local|deployed|skip]
 
 Validates the Tagwire config and prints readable problems (exit code 1 when there is an error). Beyond the
 schema it checks that every secret the config names exists, that cookies.domain covers allowed_origins, and
-(production) that no example.com placeholder is left; an unknown key gets the closest known one.
+(production) that no example.com placeholder is left; an unknown key gets the closest known one. A change of
+residency against the last commit is a warning: it moves no data (docs/rollouts.md).
   --env NAME       the config wrangler.toml's [env.NAME] runs with: its TAGWIRE_CONFIG var when set, else the
                    config file its entry bundles (default: the top level, production: tagwire.config.toml)
   --file PATH      a config file (TOML or JSON)
@@ -41,6 +44,23 @@ const secrets =
   : from === "local" ? localSecretNames(process.cwd(), values.env)
   : await deployedSecretNames(values.env);
 const findings = checkConfig(c, { secrets: secrets.names, production, raw });
+
+/** The same config as of the last commit (git HEAD), or undefined outside git or when it is new. */
+async function committed(): Promise<unknown> {
+  try {
+    // A config file (bundled or --file): its committed text. A var: the committed wrangler.toml's.
+    if (existsSync(where)) return await run("git", ["show", `HEAD:./${where}`]);
+    const toml = `${mkdtempSync(`${tmpdir()}/tagwire-check-`)}/wrangler.toml`;
+    writeFileSync(toml, await run("git", ["show", `HEAD:./${values.config ?? "wrangler.toml"}`]));
+    return readConfigSource([...(values.env ? ["--env", values.env] : []), "--config", toml]).raw;
+  } catch {
+    return undefined;
+  }
+}
+// Residency is a migration, not a setting: say so when this config changes it against the last commit.
+const before = parseConfig(await committed());
+const moved = before.ok ? residencyChange(before.config, c) : undefined;
+if (moved) findings.push({ ...moved, message: `${moved.message} [against the last commit]` });
 const errors = findings.filter((f) => f.level === "error");
 
 console.log(`${errors.length ? "✗" : "✓"} ${where} ${errors.length ? `has ${errors.length} error(s)` : "is valid"} (version ${c.version})`);

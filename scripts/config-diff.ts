@@ -1,6 +1,7 @@
 /** npm run config:diff -- --env production: what a deploy would change in the config, against what runs now. */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { residencyChange } from "../src/config/checks.ts";
 import { formatProblems, parseConfig } from "../src/config/load.ts";
 import { cli, die } from "./cli.ts";
 import { readConfigSource } from "./config-file.ts";
@@ -66,3 +67,5 @@ const before = parse(base.raw, base.where);
 console.log(`config:diff ${values.env ?? "production"}: ${now.where} against ${base.where}`);
 for (const n of notes) console.log(`- ${n}`);
 process.stdout.write(formatChanges(diffConfigs(before, after)));
+const moved = residencyChange(before, after);
+if (moved) console.log(`! ${moved.path}: ${moved.message}`);

@@ -1,5 +1,6 @@
 /** npm run config:diff: what a deploy changes, grouped; the deployed config read through wrangler (injected). */
 import { describe, expect, it } from "vitest";
+import { residencyChange } from "../../src/config/checks.ts";
 import { Config } from "../../src/config/schema.ts";
 import { deployedConfig } from "../../scripts/config-diff/deployed.ts";
 import { diffConfigs, formatChanges } from "../../scripts/config-diff/diff.ts";
@@ -31,6 +32,14 @@ describe("config:diff", () => {
     expect(text).toContain('destinations\n  ~ destinations.hook.mode: "dry_run" → "live"');
     expect(text).toContain("consent\n  ~ consent.honor_gpc: true → false");
     expect(text.match(/lead_submitted/g)).toHaveLength(1);
+  });
+
+  it("shows a residency change under data residency, with a warning that it moves nothing", () => {
+    const after = parse({ ...base, residency: "eu" });
+    expect(formatChanges(diffConfigs(parse(base), after))).toBe('data residency\n  + residency = "eu"\n');
+    expect(residencyChange(parse(base), after)).toMatchObject({ level: "warning", path: "residency", message: expect.stringContaining('from none to "eu": existing Durable Objects stay where they are') });
+    expect(residencyChange(after, parse({ ...base, residency: "eu" }))).toBeUndefined();
+    expect(residencyChange(after, parse(base))?.message).toContain('from "eu" to none');
   });
 
   it("names a removed destination once", () => {
