@@ -1,11 +1,10 @@
 /** npm run config:check [-- --env dev | --file path.toml]: validates an environment's config and prints readable errors. */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { checkConfig, keyTypos, residencyChange, type Finding } from "../src/config/checks.ts";
 import { formatProblems, parseConfig } from "../src/config/load.ts";
 import { cli } from "./cli.ts";
 import { readConfigSource } from "./config-file.ts";
-import { deployedSecretNames, localSecretNames, run } from "./secrets.ts";
+import { deployedSecretNames, localSecretNames } from "./secrets.ts";
 
 const USAGE = `
 npm run config:check [-- --env NAME | --file PATH] [--secrets local|deployed|skip]
@@ -27,7 +26,8 @@ const { values } = cli("config:check", USAGE, {
   config: { type: "string" },
   secrets: { type: "string" },
 });
-const { raw, where } = readConfigSource(process.argv.slice(2).filter((a, i, all) => a !== "--secrets" && all[i - 1] !== "--secrets"));
+const sourceArgs = process.argv.slice(2).filter((a, i, all) => a !== "--secrets" && all[i - 1] !== "--secrets");
+const { raw, where } = readConfigSource(sourceArgs);
 const show = (f: Finding) => `  ${f.level === "error" ? "✗" : "!"} ${f.path}: ${f.message}`;
 const loaded = parseConfig(raw, where);
 if (!loaded.ok) {
@@ -46,19 +46,16 @@ const secrets =
 const findings = checkConfig(c, { secrets: secrets.names, production, raw });
 
 /** The same config as of the last commit (git HEAD), or undefined outside git or when it is new. */
-async function committed(): Promise<unknown> {
+function committed(): unknown {
+  const read = (path: string) => execFileSync("git", ["show", `HEAD:./${path}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   try {
-    // A config file (bundled or --file): its committed text. A var: the committed wrangler.toml's.
-    if (existsSync(where)) return await run("git", ["show", `HEAD:./${where}`]);
-    const toml = `${mkdtempSync(`${tmpdir()}/tagwire-check-`)}/wrangler.toml`;
-    writeFileSync(toml, await run("git", ["show", `HEAD:./${values.config ?? "wrangler.toml"}`]));
-    return readConfigSource([...(values.env ? ["--env", values.env] : []), "--config", toml]).raw;
+    return readConfigSource(sourceArgs, read).raw;
   } catch {
     return undefined;
   }
 }
 // Residency is a migration, not a setting: say so when this config changes it against the last commit.
-const before = parseConfig(await committed());
+const before = parseConfig(committed());
 const moved = before.ok ? residencyChange(before.config, c) : undefined;
 if (moved) findings.push({ ...moved, message: `${moved.message} [against the last commit]` });
 const errors = findings.filter((f) => f.level === "error");
