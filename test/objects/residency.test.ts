@@ -42,7 +42,16 @@ function recordingEnv() {
   return { seen, wrapped, env: { ...testEnv, ...wrapped } as unknown as Env };
 }
 
+// The Worker's own sources, as text: no object may be addressed around the helper.
+const sources = import.meta.glob("../../src/**/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+
 describe("residency", () => {
+  it("has one place that addresses objects: no idFromName, getByName or newUniqueId outside src/objects/locate.ts", () => {
+    expect(Object.keys(sources).length).toBeGreaterThan(50);
+    const around = Object.entries(sources).filter(([path, text]) => !path.endsWith("/objects/locate.ts") && /\.(idFromName|idFromString|getByName|newUniqueId)\(/.test(text));
+    expect(around.map(([path]) => path)).toEqual([]);
+  });
+
   it("addresses every object binding through jurisdiction(\"eu\") when residency is eu", () => {
     const r = recordingEnv();
     const env = { ...r.env, TAGWIRE_CONFIG: { ...testEnv.TAGWIRE_CONFIG, residency: "eu" } } as Env;
