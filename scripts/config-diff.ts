@@ -1,6 +1,6 @@
 /** npm run config:diff -- --env production: what a deploy would change in the config, against what runs now. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { residencyChange } from "../src/config/checks.ts";
 import { formatProblems, parseConfig } from "../src/config/load.ts";
 import { cli, die } from "./cli.ts";
 import { readConfigSource } from "./config-file.ts";
@@ -38,10 +38,10 @@ const parse = (raw: unknown, where: string) => {
 };
 
 async function atGitRef(ref: string): Promise<{ raw: unknown; where: string }> {
-  const text = await run("git", ["show", `${ref}:${wranglerPath}`]).catch((e: Error) => die("config:diff", `git show ${ref}:${wranglerPath}: ${e.message}`));
-  const file = `${mkdtempSync(`${tmpdir()}/tagwire-diff-`)}/wrangler.toml`;
-  writeFileSync(file, text);
-  return { raw: readConfigSource(sourceArgs(file)).raw, where: `git ${ref}` };
+  await run("git", ["show", `${ref}:./${wranglerPath}`]).catch((e: Error) => die("config:diff", `git show ${ref}:${wranglerPath}: ${e.message}`));
+  // wrangler.toml, its entry and the config file that entry bundles, all as of that commit.
+  const read = (path: string) => execFileSync("git", ["show", `${ref}:./${path}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return { raw: readConfigSource(sourceArgs(wranglerPath), read).raw, where: `git ${ref}` };
 }
 
 const now = readConfigSource(sourceArgs(wranglerPath));
@@ -66,3 +66,5 @@ const before = parse(base.raw, base.where);
 console.log(`config:diff ${values.env ?? "production"}: ${now.where} against ${base.where}`);
 for (const n of notes) console.log(`- ${n}`);
 process.stdout.write(formatChanges(diffConfigs(before, after)));
+const moved = residencyChange(before, after);
+if (moved) console.log(`! ${moved.path}: ${moved.message}`);

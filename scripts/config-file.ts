@@ -17,17 +17,21 @@ export interface ConfigSource {
 // An entry names its config file in one import: `import text from "./tagwire.config.toml";`.
 const CONFIG_IMPORT = /^import\s+\w+\s+from\s+["']([^"']+\.toml)["']/m;
 
-export function readConfigSource(argv: string[]): ConfigSource {
+/** Reads a file of the working tree; config:diff passes one that reads a git commit's files instead. */
+export type ReadFile = (path: string) => string;
+const readWorkingTree: ReadFile = (path) => readFileSync(path, "utf8");
+
+export function readConfigSource(argv: string[], read: ReadFile = readWorkingTree): ConfigSource {
   const arg = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const file = arg("--file");
-  if (file) return { raw: readFileSync(file, "utf8"), where: file };
+  if (file) return { raw: read(file), where: file };
 
   const env = arg("--env");
   const wranglerPath = arg("--config") ?? "wrangler.toml";
-  const wrangler = parse(readFileSync(wranglerPath, "utf8")) as {
+  const wrangler = parse(read(wranglerPath)) as {
     main?: string;
     vars?: { TAGWIRE_CONFIG?: unknown };
     env?: Record<string, { main?: string; vars?: { TAGWIRE_CONFIG?: unknown } }>;
@@ -43,8 +47,8 @@ export function readConfigSource(argv: string[]): ConfigSource {
   const main = section.main ?? wrangler.main;
   if (!main) throw new Error(`${label} has no main, so no config file is bundled`);
   const mainPath = join(dirname(wranglerPath), main);
-  const imported = CONFIG_IMPORT.exec(readFileSync(mainPath, "utf8"))?.[1];
+  const imported = CONFIG_IMPORT.exec(read(mainPath))?.[1];
   if (!imported) throw new Error(`${mainPath} (main of ${label}) imports no .toml config file; pass --file PATH`);
   const path = join(dirname(mainPath), imported);
-  return { raw: readFileSync(path, "utf8"), where: relative(process.cwd(), path) || path };
+  return { raw: read(path), where: relative(process.cwd(), path) || path };
 }

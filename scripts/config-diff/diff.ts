@@ -51,6 +51,7 @@ const AREAS: [string, RegExp][] = [
   ["rules", /^rules(\.|$)/],
   ["consent", /^consent\./],
   ["names and cookies", /^(prefix|previous_prefixes|routes|sdk_global|cookies|allowed_origins)(\.|$)/],
+  ["data residency", /^residency$/],
 ];
 
 const show = (v: unknown) => {

@@ -5,6 +5,7 @@
  * effort, while alerts need one place that decides, atomically, whether a notice is due, so two overlapping
  * cron runs never both send it. A few rows; written once per run.
  */
+import { objectIn, type ObjectEnv } from "../objects/locate.ts";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
 import type { Condition, Finding } from "./evaluate.ts";
@@ -111,6 +112,6 @@ export class Alerts extends DurableObject<Env> {
   }
 }
 
-export function alertsOf(env: Pick<Env, "ALERTS">) {
-  return env.ALERTS.get(env.ALERTS.idFromName("alerts"));
+export function alertsOf(env: ObjectEnv<"ALERTS">) {
+  return objectIn(env, "ALERTS", "alerts");
 }

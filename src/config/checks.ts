@@ -105,6 +105,24 @@ export function checkConfig(cfg: Config, input: CheckInput): Finding[] {
   return out;
 }
 
+/**
+ * A change of `residency` moves nothing: objects already created stay in their old place, and the new
+ * jurisdiction starts empty (dedupe keys, dead letters, counters, persons, the ledger). A migration, not a
+ * setting: config:diff and config:check say so.
+ */
+export function residencyChange(before: Config, after: Config): Finding | undefined {
+  if (before.residency === after.residency) return undefined;
+  const name = (r: Config["residency"]) => (r ? `"${r}"` : "none");
+  return {
+    level: "warning",
+    path: "residency",
+    message:
+      `changes from ${name(before.residency)} to ${name(after.residency)}: existing Durable Objects stay where they are and ` +
+      `the new jurisdiction starts empty (dedupe keys, dead letters, counters, persons, ledger); queues keep the jurisdiction ` +
+      `they were created with. Plan it as a migration (docs/rollouts.md#changing-residency)`,
+  };
+}
+
 // ---- "did you mean": the closest known key for an unknown one ----
 
 function editDistance(a: string, b: string): number {

@@ -396,6 +396,12 @@ export const Config = z
     ledger: LedgerConfig,
     alerts: AlertsConfig,
     archive: ArchiveConfig,
+    residency: z
+      .enum(["eu", "us", "fedramp"])
+      .optional()
+      .describe(
+        "Jurisdiction every Durable Object Tagwire creates lives in (eu: the European Union). Unset: wherever Cloudflare places it. Changing it moves nothing: objects already created stay where they are (docs/rollouts.md)",
+      ),
     debug: z
       .boolean()
       .default(false)

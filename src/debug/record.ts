@@ -1,6 +1,7 @@
 /** The one DebugLog object of this Worker. */
 import type { Env } from "../env.ts";
+import { objectIn } from "../objects/locate.ts";
 
 export function debugLog(env: Env) {
-  return env.DEBUG_LOG.get(env.DEBUG_LOG.idFromName("debug"));
+  return objectIn(env, "DEBUG_LOG", "debug");
 }

@@ -15,6 +15,7 @@ import type { IngestMessage } from "../queue/messages.ts";
 import type { ClaimRequest, Verdict } from "./Deduper.ts";
 import { dedupeKeys, shardOf } from "./keys.ts";
 import { recentKeys, type RecentKeys } from "./recent.ts";
+import { objectIn } from "../objects/locate.ts";
 
 /** A signature stays used for twice the ±300 s window it is valid in. */
 const SIGNATURE_TTL_MS = 2 * 300 * 1000;
@@ -32,7 +33,7 @@ export interface Admitted {
 }
 
 export function shardStub(env: Env, n: number) {
-  return env.DEDUPER.get(env.DEDUPER.idFromName(`shard-${n}`));
+  return objectIn(env, "DEDUPER", `shard-${n}`);
 }
 
 /** Sends each shard its claims in one call, all shards at once; returns verdicts by token. */

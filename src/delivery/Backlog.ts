@@ -15,6 +15,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
 import { pack, sendAll, type DeliverMessage, type QueueMessage, type StepProgress } from "../queue/messages.ts";
+import { objectIn, type ObjectEnv } from "../objects/locate.ts";
 
 /** One probe at a time: the next goes this long after the previous one was sent. */
 export const PROBE_EVERY_MS = 10_000;
@@ -224,8 +225,8 @@ export class Backlog extends DurableObject<Env> {
   }
 }
 
-export function backlogOf(env: Pick<Env, "BACKLOG">, destination: string) {
-  return env.BACKLOG.get(env.BACKLOG.idFromName(`backlog-${destination}`));
+export function backlogOf(env: ObjectEnv<"BACKLOG">, destination: string) {
+  return objectIn(env, "BACKLOG", `backlog-${destination}`);
 }
 
 /** The delivery progress parked rows carry, by event_id. */

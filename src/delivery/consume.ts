@@ -32,6 +32,7 @@ import { isOutage } from "../outcome/classify.ts";
 import { deadLetters, DeadLettersFull, type DeadLetterInput } from "./DeadLetters.ts";
 import { deliver, type DeliveryDeps, type EventResult, type RecordedRequest } from "./deliver.ts";
 import { health } from "./health.ts";
+import { objectIn } from "../objects/locate.ts";
 
 const HOUR_MS = 3_600_000;
 /** Debug entries sent to the log per batch, and the longest request body kept in one. */
@@ -193,7 +194,7 @@ async function deliverAll(cfg: Config, env: Env, units: readonly Unit[], deps: C
     record: (r: RecordedRequest) => void recorded.push(r),
   };
   // Rate limits hold across isolates when the RateLimiter object is bound; otherwise per isolate.
-  if (env.RATE_LIMITER) deliveryDeps.pace = (key, limit) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).reserve(key, limit);
+  if (env.RATE_LIMITER) deliveryDeps.pace = (key, limit) => objectIn(env, "RATE_LIMITER", key).reserve(key, limit);
   const results = new Map<string, Map<string, EventResult>>();
   await Promise.all(
     [...byDest].map(async ([d, events]) => {
@@ -413,7 +414,7 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
       else if (r) counter.add(name, d, deadHere.has(k) ? "dead_lettered" : deliveryMetric(r));
     }
   }
-  deliveryCounts.flushIfDue(env.STATS, exec, now);
+  deliveryCounts.flushIfDue(env, exec, now);
   try {
     await Promise.all([
       dead.length ? deadLetters(env).add(dead, now) : undefined,
@@ -472,6 +473,6 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<QueueMessage>, 
   }
   const counter = new Counter(dayOf(Date.now()));
   for (const d of dead) counter.add(statsName(d.event, counter.day), d.destination, "dead_lettered");
-  await counter.flush(env.STATS);
+  await counter.flush(env);
   batch.ackAll();
 }

@@ -18,6 +18,7 @@ import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
 import type { NewRow, StoredRow } from "./DeadLetters.ts";
 import { kidOf, seal, sealingKey, unseal, type SealingKey } from "./seal.ts";
+import { objectIn } from "../objects/locate.ts";
 
 export interface DeadLetterInput {
   destination: string;
@@ -98,7 +99,7 @@ export class DeadLetterStore {
   ) {}
 
   private stub(shard: string) {
-    return this.env.DEAD_LETTERS.get(this.env.DEAD_LETTERS.idFromName(shard === LEGACY ? this.name : `${this.name}-${shard}`));
+    return objectIn(this.env, "DEAD_LETTERS", shard === LEGACY ? this.name : `${this.name}-${shard}`);
   }
 
   /** Shard labels: the legacy object first, then 0..shards-1. */

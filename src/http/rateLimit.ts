@@ -44,7 +44,7 @@ function refusal(rc: RouteContext, name: string, what: string, events: readonly 
   // Refused names are a client's choice: only the plan's own become stats rows, the rest count together.
   const rows = events.length ? events.map((e) => (lookupPlan(rc.cfg, e) ? e : "(unplanned)")) : ["(request)"];
   for (const e of rows) counter.add(e, NO_DESTINATION, `rate_limited:${name}`);
-  ingestCounts.flushIfDue(rc.env.STATS, rc.exec, rc.now);
+  ingestCounts.flushIfDue(rc.env, rc.exec, rc.now);
   return {
     body: { error: "rate_limited", details: [{ path: what, message: `too many from this client; retry after ${period} s` }] },
     headers: { "retry-after": String(period) },

@@ -9,6 +9,7 @@ import type { Env } from "../env.ts";
 import type { CountRow, LedgerQuery, ListedEvent, WindowRow } from "./Ledger.ts";
 import type { ReconcileRow } from "./reconcile.ts";
 import { hashId, ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
+import { objectIn } from "../objects/locate.ts";
 
 const DAY_MS = 86_400_000;
 /** Rows of each kind per call: ≈ 2 KB each at most, so a call stays under a few MB. */
@@ -19,7 +20,7 @@ export function shardName(day: string, eventId: string, shards: number): string 
 }
 
 function stub(env: Env, name: string) {
-  return env.LEDGER.get(env.LEDGER.idFromName(name));
+  return objectIn(env, "LEDGER", name);
 }
 
 /**

@@ -152,7 +152,7 @@ export async function gtagCollect(request: Request, rc: RouteContext): Promise<R
     await handOff(rc.env, events);
     // Counted under the plan's name, indexed like the request's hits.
     const counted = hits.map((h) => ({ name: planNameOf(rc.cfg, h.get("en") ?? "") }));
-    recordIngest(rc.env.STATS, rc.exec, rc.now, counted, pipelineResult);
+    recordIngest(rc.env, rc.exec, rc.now, counted, pipelineResult);
 
     for (const c of result.setCookies) headers.append("set-cookie", c);
     if (events.length === 0 && pipelineResult.rejected.length > 0) {

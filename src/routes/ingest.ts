@@ -77,7 +77,7 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
     const { items, batch } = itemsOf(body);
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now, secret: secretFrom(rc.env) });
     await handOff(rc.env, result.events);
-    recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
+    recordIngest(rc.env, rc.exec, rc.now, items, result);
     return ingestAnswer(result, headers, listsViolations(rc.cfg));
   } catch (e) {
     // Errors from a CORS-allowed request still need CORS headers, or the browser hides them from the SDK.

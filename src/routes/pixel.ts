@@ -102,7 +102,7 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
   if (limited) return gif(429, limited.body, limited.headers);
   try {
     await handOff(rc.env, result.events);
-    recordIngest(rc.env.STATS, rc.exec, rc.now, [raw], result);
+    recordIngest(rc.env, rc.exec, rc.now, [raw], result);
   } catch (e) {
     if (e instanceof HttpError) return gif(e.status, { error: e.code, details: e.details });
     throw e;

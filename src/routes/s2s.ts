@@ -28,6 +28,6 @@ export async function s2s(request: Request, rc: RouteContext): Promise<Response>
   // The replay key is the signature's canonical form: a variant spelling of the same bytes is the same signature.
   const signature = canonicalSignature(signed.signature) ?? signed.signature;
   await handOff(rc.env, result.events, { source: signed.source, signature });
-  recordIngest(rc.env.STATS, rc.exec, rc.now, items, result);
+  recordIngest(rc.env, rc.exec, rc.now, items, result);
   return ingestAnswer(result, new Headers(), listsViolations(rc.cfg));
 }

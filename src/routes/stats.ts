@@ -19,8 +19,8 @@ export async function stats(request: Request, rc: RouteContext): Promise<Respons
   }
   const only = q.get("event");
   // This isolate's own pending counts first, so a reader sees what it just sent.
-  await flushAllCounts(rc.env.STATS, rc.now);
-  const rows = (await readStats(rc.env.STATS, since)).filter((r) => r.day <= until && (!only || r.event === only));
+  await flushAllCounts(rc.env, rc.now);
+  const rows = (await readStats(rc.env, since)).filter((r) => r.day <= until && (!only || r.event === only));
   // Event names, destinations and metrics come from input ("constructor" is a valid event name): no prototypes.
   type Tally = Record<string, number>;
   const events: Record<string, { totals: Tally; destinations: Record<string, Tally> }> = Object.create(null);

@@ -7,6 +7,7 @@
 import type { EventResult } from "../delivery/deliver.ts";
 import type { PipelineResult } from "../pipeline/index.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
+import { objectIn, type ObjectEnv } from "../objects/locate.ts";
 import type { CounterRow } from "./Stats.ts";
 
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -16,11 +17,8 @@ export const NO_DESTINATION = "-";
 
 export const STATS_SHARDS = 8;
 
-/** Minimal view of the binding, so tests and callers need not know the DO class. */
-export interface StatsNamespace {
-  idFromName(name: string): DurableObjectId;
-  get(id: DurableObjectId): { add(rows: CounterRow[]): Promise<void> | void; list(since: string): Promise<CounterRow[]> | CounterRow[] };
-}
+/** What counting needs: the STATS binding, and the config that says where its objects live. */
+export type StatsEnv = ObjectEnv<"STATS">;
 
 /** The shard a flush writes to: random, so writes spread evenly whatever the event mix. */
 export function shardFor(random: number = Math.random()): string {
@@ -43,13 +41,13 @@ export class Counter {
   }
 
   /** Writes the rows to one shard in one call and forgets them; a failed write is logged, not retried. */
-  async flush(ns: StatsNamespace | undefined): Promise<void> {
-    if (!ns || this.rows.size === 0) return;
+  async flush(env: StatsEnv | undefined): Promise<void> {
+    if (!env?.STATS || this.rows.size === 0) return;
     const rows = [...this.rows.values()];
     this.rows.clear();
     const s = shardFor();
     try {
-      await ns.get(ns.idFromName(s)).add(rows);
+      await objectIn(env, "STATS", s).add(rows);
     } catch (e) {
       console.error("tagwire: counting failed", e instanceof Error ? e.message : String(e));
     }
@@ -70,8 +68,8 @@ export function deliveryMetric(r: EventResult): string {
 
 
 /** Every shard's rows since `since`, summed per day, event, destination and metric. */
-export async function readStats(ns: StatsNamespace, since: string): Promise<CounterRow[]> {
-  const shards = await Promise.all(Array.from({ length: STATS_SHARDS }, (_, i) => ns.get(ns.idFromName(`stats-${i}`)).list(since)));
+export async function readStats(env: StatsEnv, since: string): Promise<CounterRow[]> {
+  const shards = await Promise.all(Array.from({ length: STATS_SHARDS }, (_, i) => objectIn(env, "STATS", `stats-${i}`).list(since)));
   const sum = new Map<string, CounterRow>();
   for (const r of shards.flat()) {
     const key = `${r.day}\u0000${r.event}\u0000${r.destination}\u0000${r.metric}`;
@@ -160,11 +158,11 @@ export class IsolateCounts {
   }
 
   /** Flushes through waitUntil when the last flush is older than `everyMs`. */
-  flushIfDue(stats: StatsNamespace | undefined, exec: ExecutionContext, now: number): void {
+  flushIfDue(stats: StatsEnv | undefined, exec: ExecutionContext, now: number): void {
     if (now - this.last >= this.everyMs) exec.waitUntil(this.flush(stats, now));
   }
 
-  async flush(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+  async flush(stats: StatsEnv | undefined, now = Date.now()): Promise<void> {
     this.last = now;
     const counters = [...this.pending.values()];
     this.pending.clear();
@@ -177,13 +175,13 @@ export const ingestCounts = new IsolateCounts(5_000);
 export const deliveryCounts = new IsolateCounts(10_000);
 
 /** Counts one ingest request's refused input; accepted events are counted by the consumer. */
-export function recordIngest(stats: StatsNamespace | undefined, exec: ExecutionContext, now: number, items: readonly unknown[], result: PipelineResult): void {
+export function recordIngest(stats: StatsEnv | undefined, exec: ExecutionContext, now: number, items: readonly unknown[], result: PipelineResult): void {
   if (result.rejected.length === 0 && result.dropped.length === 0) return;
   countRefused(ingestCounts.counter(now), items, result);
   ingestCounts.flushIfDue(stats, exec, now);
 }
 
 /** Writes what this isolate counted so far (called before reading the stats, so a reader sees its own). */
-export async function flushAllCounts(stats: StatsNamespace | undefined, now = Date.now()): Promise<void> {
+export async function flushAllCounts(stats: StatsEnv | undefined, now = Date.now()): Promise<void> {
   await Promise.all([ingestCounts.flush(stats, now), deliveryCounts.flush(stats, now)]);
 }

@@ -15,6 +15,6 @@ it("splits a large batch's rows over several calls per shard, so no call nears t
   const event = (i: number) => ({ event_id: `evt_${i}`, name: "page_viewed", received_at: new Date(now).toISOString() }) as CanonicalEvent;
   const units = Array.from({ length: 2_500 }, (_, i) => ({ event: event(i), destinations: [t.live], attempt: 1 }));
   const results = new Map([[t.live, new Map<string, EventResult>(units.map((u) => [u.event.event_id, { event_id: u.event.event_id, kind: "ok", status: 200 }]))]]);
-  await recordBatch({ LEDGER } as unknown as Env, cfg, { admitted: [], released: [], units, results, retries: [], dead: [] }, now);
+  await recordBatch({ LEDGER, TAGWIRE_CONFIG: t.config } as unknown as Env, cfg, { admitted: [], released: [], units, results, retries: [], dead: [] }, now);
   expect(calls).toEqual([2_000, 500]);
 });

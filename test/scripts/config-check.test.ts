@@ -1,5 +1,5 @@
 /** npm run config:check end to end, on a wrangler.toml and .dev.vars in a temporary folder. */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,23 @@ describe("npm run config:check", () => {
     const r = configCheck(CONFIG().replace('domain = "acme.io"', 'domain = "other.io"'), null, "--secrets", "skip");
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("covers none of allowed_origins");
+  });
+
+  it("warns that a residency change is a migration, against the last commit", () => {
+    const dir = mkdtempSync(`${tmpdir()}/tagwire-check-`);
+    const git = (...a: string[]) => execFileSync("git", ["-c", "user.email=t@acme.io", "-c", "user.name=t", ...a], { cwd: dir, stdio: "pipe" });
+    writeFileSync(`${dir}/wrangler.toml`, CONFIG());
+    git("init", "-q");
+    git("add", "wrangler.toml");
+    git("commit", "-qm", "config");
+    const check = () => spawnSync(`${root}node_modules/.bin/node`, ["--experimental-transform-types", "--no-warnings", `${root}scripts/config-check.ts`, "--secrets", "skip"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+    expect(check().stdout).not.toContain("residency");
+    writeFileSync(`${dir}/wrangler.toml`, CONFIG().replace('prefix = "/k7q"', 'prefix = "/k7q"\nresidency = "eu"'));
+    const r = check();
+    expect(r.stdout).toContain('! residency: changes from none to "eu": existing Durable Objects stay where they are');
+    expect(r.stdout).toContain("[against the last commit]");
+    // A warning, not an error: the change is allowed, it has to be planned.
+    expect(r.status).toBe(0);
   });
 
   it("suggests the closest key for a typo", () => {

@@ -1,5 +1,9 @@
 /** npm run config:diff: what a deploy changes, grouped; the deployed config read through wrangler (injected). */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
+import { residencyChange } from "../../src/config/checks.ts";
 import { Config } from "../../src/config/schema.ts";
 import { deployedConfig } from "../../scripts/config-diff/deployed.ts";
 import { diffConfigs, formatChanges } from "../../scripts/config-diff/diff.ts";
@@ -33,6 +37,14 @@ describe("config:diff", () => {
     expect(text.match(/lead_submitted/g)).toHaveLength(1);
   });
 
+  it("shows a residency change under data residency, with a warning that it moves nothing", () => {
+    const after = parse({ ...base, residency: "eu" });
+    expect(formatChanges(diffConfigs(parse(base), after))).toBe('data residency\n  + residency = "eu"\n');
+    expect(residencyChange(parse(base), after)).toMatchObject({ level: "warning", path: "residency", message: expect.stringContaining('from none to "eu": existing Durable Objects stay where they are') });
+    expect(residencyChange(after, parse({ ...base, residency: "eu" }))).toBeUndefined();
+    expect(residencyChange(after, parse(base))?.message).toContain('from "eu" to none');
+  });
+
   it("names a removed destination once", () => {
     const after = { ...base, destinations: {}, rules: [] };
     const text = formatChanges(diffConfigs(parse(base), parse(after)));
@@ -64,5 +76,27 @@ describe("the deployed config", () => {
       "versions view": JSON.stringify({ resources: { bindings: [] } }),
     }));
     expect(bundled).toMatchObject({ raw: null, why: expect.stringContaining("bundled") });
+  });
+});
+
+describe("npm run config:diff against the last commit", () => {
+  it("reads a bundled config as committed (wrangler.toml, its entry, the file it imports) and warns of a residency change", () => {
+    const dir = mkdtempSync(`${tmpdir()}/tagwire-diff-`);
+    const git = (...a: string[]) => execFileSync("git", ["-c", "user.email=t@acme.io", "-c", "user.name=t", ...a], { cwd: dir, stdio: "pipe" });
+    const config = (extra: string) => `prefix = "/k7q"\n${extra}\n[cookies]\ndomain = "acme.io"\n`;
+    mkdirSync(`${dir}/src`);
+    writeFileSync(`${dir}/wrangler.toml`, 'name = "t"\nmain = "src/index.ts"\n');
+    writeFileSync(`${dir}/src/index.ts`, 'import text from "../tagwire.config.toml";\nexport default text;\n');
+    writeFileSync(`${dir}/tagwire.config.toml`, config(""));
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "config");
+    writeFileSync(`${dir}/tagwire.config.toml`, config('residency = "eu"'));
+    const root = new URL("../../", import.meta.url).pathname;
+    const r = spawnSync(`${root}node_modules/.bin/node`, ["--experimental-transform-types", "--no-warnings", `${root}scripts/config-diff.ts`, "--offline"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("tagwire.config.toml against git HEAD");
+    expect(r.stdout).toContain('data residency\n  + residency = "eu"');
+    expect(r.stdout).toContain('! residency: changes from none to "eu"');
   });
 });

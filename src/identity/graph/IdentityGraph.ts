@@ -11,6 +11,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env.ts";
 import { isUserKey } from "./nodes.ts";
 import { emptyState, mergeStates, observe, sameState, type Observation, type PersonState } from "./state.ts";
+import { objectIn } from "../../objects/locate.ts";
 
 export type GraphOp =
   /** Where this key belongs: its root (itself when it is a root or unknown). */
@@ -162,5 +163,5 @@ export class IdentityGraph extends DurableObject {
 
 /** The stub of graph shard `n`. */
 export function graphStub(env: Env, n: number) {
-  return env.IDENTITY.get(env.IDENTITY.idFromName(`graph-${n}`));
+  return objectIn(env, "IDENTITY", `graph-${n}`);
 }
