@@ -27,6 +27,8 @@ const PHONE = /(?<![\w+])(?:\+|\b00)?\(?\d[\d ().\-\u00a0]{5,24}\d(?!\w)/g;
 // Cheap necessary condition for PHONE (a "+"/"00" prefix, or three digit groups with separators).
 const PHONE_HINT = /\+\(?\d|\b00\d|\d[ ().\-\u00a0]+\d+[ ().\-\u00a0]+\d/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+// A UUID whose middle groups happen to be all digits ("…-7736-4937-9247-…") looks like a phone number: keep UUIDs.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const DATE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{4}$/;
 
 function phoneLike(m: string): boolean {
@@ -47,7 +49,13 @@ export function hasPii(s: string): boolean {
 export function scrubText(s: string): string {
   let out = s;
   if (out.includes("@") || out.includes("%40")) out = out.replace(EMAIL, (m) => mark("email", m));
-  if (out.length >= 9 && PHONE_HINT.test(out)) out = out.replace(PHONE, (m) => (phoneLike(m) ? mark("phone", m) : m));
+  if (out.length >= 9 && PHONE_HINT.test(out)) {
+    const uuids: string[] = [];
+    out = out
+      .replace(UUID, (u) => `\u0000${uuids.push(u) - 1}\u0000`)
+      .replace(PHONE, (m) => (phoneLike(m) ? mark("phone", m) : m))
+      .replace(/\u0000(\d+)\u0000/g, (_, i: string) => uuids[Number(i)]!);
+  }
   return out;
 }
 

@@ -122,3 +122,13 @@ describe("PII scrub", () => {
     });
   }
 });
+
+describe("UUIDs are not phone numbers", () => {
+  it("keeps a client event_id and a URL path holding a UUID whose middle groups are all digits, and still scrubs a real phone", async () => {
+    const { scrubText, hasPii } = await import("../../src/pipeline/scrub.ts");
+    const id = "evt_63214cf1-7736-4937-9247-bd262fa88b84";
+    expect(hasPii(id)).toBe(false);
+    expect(scrubText(`https://shop.example.com/orders/${id.slice(4)}?x=1`)).toBe(`https://shop.example.com/orders/${id.slice(4)}?x=1`);
+    expect(scrubText("call 415-555-0100 now")).toMatch(/^call \[phone:[0-9a-f]{16}\] now$/);
+  });
+});
