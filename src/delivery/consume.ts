@@ -364,6 +364,11 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
     // The log keeps its newest few hundred entries: send no more than that (an RPC carries at most 32 MiB).
     if (fresh.length) exec.waitUntil(debugLog(env).add("event", fresh.slice(-DEBUG_MAX)));
     if (recorded.length) exec.waitUntil(debugLog(env).add("request", recorded.slice(-DEBUG_MAX).map(trimRecorded)));
+  } else {
+    // Outside debug, what a dry_run destination would have been sent is still shown by the inspector (the
+    // issue's rule: full payloads in dev, in dry_run, never for live sends in production).
+    const dry = recorded.filter((r) => r.mode === "dry_run");
+    if (dry.length) exec.waitUntil(debugLog(env).add("request", dry.slice(-DEBUG_MAX).map(trimRecorded)));
   }
 
   const { parking, recovering, retryAfter } = judgeHealth(units, results);

@@ -95,6 +95,11 @@ export async function inspectorEvent(request: Request, rc: RouteContext): Promis
       events: events.filter((e) => e.event_id === id),
       requests: requests.filter((r) => r.event_ids.includes(id)),
     };
+  } else {
+    // In production, only what dry_run destinations would have been sent (never a live request's payload).
+    const requests = (await debugLog(rc.env).list("request", 500)) as RecordedRequest[];
+    const dry = requests.filter((r) => r.mode === "dry_run" && r.event_ids.includes(id));
+    if (dry.length) body.debug = { events: [], requests: dry };
   }
   return json(200, body);
 }
