@@ -14,7 +14,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
-import { pack, sendAll, type DeliverMessage, type QueueMessage, type StepProgress } from "../queue/messages.ts";
+import { deliverMessage, pack, sendAll, type DeliverMessage, type QueueMessage, type StepProgress } from "../queue/messages.ts";
 import { objectIn, type ObjectEnv } from "../objects/locate.ts";
 
 /** One probe at a time: the next goes this long after the previous one was sent. */
@@ -201,15 +201,7 @@ export class Backlog extends DurableObject<Env> {
   }
 
   private message(events: CanonicalEvent[], attempt: number, replayed_at: number | null, progress: Map<string, StepProgress>): DeliverMessage {
-    const m: DeliverMessage = { v: 2, kind: "deliver", events, destinations: [this.row()?.destination ?? ""], attempt };
-    if (replayed_at !== null) m.replayed_at = replayed_at;
-    const carried: Record<string, StepProgress> = Object.create(null);
-    for (const e of events) {
-      const p = progress.get(e.event_id);
-      if (p) carried[e.event_id] = p;
-    }
-    if (Object.keys(carried).length) m.progress = carried;
-    return m;
+    return deliverMessage(events, this.row()?.destination ?? "", attempt, replayed_at, progress);
   }
 
   private row(): StateRow | undefined {

@@ -24,7 +24,7 @@ import { definitionOf } from "../destinations/registry.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { identify } from "../identity/graph/identify.ts";
 import { secretFrom, type Env } from "../env.ts";
-import { current, pack, sendAll, type DeliverMessage, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage, type StepProgress } from "../queue/messages.ts";
+import { current, deliverMessage, pack, sendAll, type IngestMessage, type Outgoing, type QueueMessage, type ReleaseMessage, type StepProgress } from "../queue/messages.ts";
 import { Counter, countAccepted, dayOf, deliveryCounts, deliveryMetric, NO_DESTINATION, statsName } from "../stats/count.ts";
 import { backoffSeconds } from "./backoff.ts";
 import { backlogOf, type ParkEntry, type ParkReport } from "./Backlog.ts";
@@ -148,17 +148,7 @@ export function settle(
     // Events one request carried (one webhook Idempotency-Key) stay together, so the retry resends that group.
     const sorted = [...g.events].sort((a, b) => ((a.progress?.group ?? "") < (b.progress?.group ?? "") ? -1 : 1));
     const progressOf = new Map(sorted.map((x) => [x.event.event_id, x.progress]));
-    const make = (events: CanonicalEvent[]): DeliverMessage => {
-      const m: DeliverMessage = { v: 2, kind: "deliver", events, destinations: [g.dest], attempt: g.attempt };
-      if (g.replayed_at !== undefined) m.replayed_at = g.replayed_at;
-      const progress: Record<string, StepProgress> = Object.create(null);
-      for (const e of events) {
-        const p = progressOf.get(e.event_id);
-        if (p) progress[e.event_id] = p;
-      }
-      if (Object.keys(progress).length) m.progress = progress;
-      return m;
-    };
+    const make = (events: CanonicalEvent[]) => deliverMessage(events, g.dest, g.attempt, g.replayed_at, progressOf);
     for (const body of pack(sorted.map((x) => x.event), make)) {
       if (parking.has(g.dest)) push(fallback, g.dest, { body, delaySeconds: g.delay });
       else retries.push({ body, delaySeconds: g.delay });

@@ -53,6 +53,28 @@ export interface DeliverMessage {
   probe?: true;
 }
 
+/**
+ * A deliver message for `events` to `destination`, carrying each event's progress from `progressOf` (only the
+ * events that have some), so a retry or a released backlog sends only what failed.
+ */
+export function deliverMessage(
+  events: CanonicalEvent[],
+  destination: string,
+  attempt: number,
+  replayed_at: number | null | undefined,
+  progressOf: ReadonlyMap<string, StepProgress | undefined>,
+): DeliverMessage {
+  const m: DeliverMessage = { v: 2, kind: "deliver", events, destinations: [destination], attempt };
+  if (replayed_at !== null && replayed_at !== undefined) m.replayed_at = replayed_at;
+  const progress: Record<string, StepProgress> = Object.create(null);
+  for (const e of events) {
+    const p = progressOf.get(e.event_id);
+    if (p) progress[e.event_id] = p;
+  }
+  if (Object.keys(progress).length) m.progress = progress;
+  return m;
+}
+
 export interface ReleaseMessage {
   v: 2;
   kind: "release";
