@@ -5,7 +5,7 @@
  * Calls POST P/admin/backfill until the range is done (each call reads up to 200 archive objects). The admin
  * token comes from the TAGWIRE_ADMIN_TOKEN environment variable, never a flag (docs/archive.md).
  */
-import { cli } from "./cli.ts";
+import { adminToken, cli, die } from "./cli.ts";
 
 const USAGE = `
 npm run backfill -- --destination NAME --since DATE [--until DATE] [--url URL]
@@ -23,13 +23,9 @@ const { values } = cli("backfill", USAGE, {
   url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
 });
 
-function fail(msg) {
-  console.error(`backfill: ${msg}`);
-  process.exit(2);
-}
+const fail = (msg) => die("backfill", msg);
 
-const token = process.env.TAGWIRE_ADMIN_TOKEN;
-if (!token) fail("set TAGWIRE_ADMIN_TOKEN to the Worker's admin token");
+const token = adminToken("backfill");
 if (!values.destination) fail("give --destination NAME (a destination id from your config)");
 if (!values.since) fail("give --since DATE (YYYY-MM-DD or an ISO instant)");
 

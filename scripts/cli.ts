@@ -45,3 +45,10 @@ export function die(name: string, message: string, code = 2): never {
   console.error(`${name}: ${message}`);
   process.exit(code);
 }
+
+/** The admin token from TAGWIRE_ADMIN_TOKEN (never a flag: flags end up in shell history), or exit 2. */
+export function adminToken(name: string): string {
+  const token = process.env.TAGWIRE_ADMIN_TOKEN;
+  if (!token) die(name, "set TAGWIRE_ADMIN_TOKEN to the Worker's admin token");
+  return token;
+}

@@ -5,7 +5,7 @@
  * The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable (never a flag: flags end up in
  * shell history). Prints what was removed and what cannot be (docs/identity.md).
  */
-import { cli } from "./cli.ts";
+import { adminToken, cli, die } from "./cli.ts";
 
 const USAGE = `
 npm run erase -- --user-id ID | --email ADDRESS [--phone +14155550100] [--anonymous-id ID] [--url URL]
@@ -24,13 +24,9 @@ const { values } = cli("erase", USAGE, {
   url: { type: "string", default: process.env.TAGWIRE_URL ?? "http://127.0.0.1:8787/k7q" },
 });
 
-function fail(msg) {
-  console.error(`erase: ${msg}`);
-  process.exit(2);
-}
+const fail = (msg) => die("erase", msg);
 
-const token = process.env.TAGWIRE_ADMIN_TOKEN;
-if (!token) fail("set TAGWIRE_ADMIN_TOKEN to the Worker's admin token");
+const token = adminToken("erase");
 const body = {
   ...(values["user-id"] ? { user_id: values["user-id"] } : {}),
   ...(values.email ? { email: values.email } : {}),
