@@ -30,6 +30,7 @@ const limiterRef = z
   .describe("Name of a [[ratelimits]] binding, or false for no limit");
 import { AccessConfig, LedgerConfig } from "../ledger/settings.ts";
 import { AlertsConfig } from "../alerts/settings.ts";
+import { CaptureConfig } from "../debug/settings.ts";
 import { ArchiveConfig } from "../archive/settings.ts";
 
 const eventName = z
@@ -396,6 +397,7 @@ export const Config = z
     ledger: LedgerConfig,
     alerts: AlertsConfig,
     archive: ArchiveConfig,
+    capture: CaptureConfig,
     residency: z
       .enum(["eu", "us", "fedramp"])
       .optional()

@@ -1,12 +1,15 @@
 /**
- * A small ring buffer of recent canonical events and outbound requests (sent or recorded in dry_run), for the
- * debug view. One object per Worker; only written when `debug = true`.
+ * A small ring buffer of recent canonical events, raw requests as received, and outbound requests (sent or
+ * recorded in dry_run), for the inspector and P/debug/*. One object per Worker. Written with `debug = true`,
+ * for dry_run destinations, and while an operator's capture runs (src/debug/capture.ts); outside debug every
+ * entry carries an expiry and an alarm deletes it then. The capture's state lives here too.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { eventMatches, rawIdentifiers } from "../identity/graph/match.ts";
+import type { CaptureState } from "./capture.ts";
 
-export type DebugKind = "event" | "request";
+export type DebugKind = "event" | "request" | "received";
 const KEEP = 500;
 
 export class DebugLog extends DurableObject {
@@ -14,29 +17,62 @@ export class DebugLog extends DurableObject {
 
   private init(): void {
     if (this.ready) return;
-    this.ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, data TEXT NOT NULL)",
-    );
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, data TEXT NOT NULL, expires_at INTEGER)");
+    // Logs created before entries could expire lack the column.
+    if (!sql.exec<{ name: string }>("PRAGMA table_info(log)").toArray().some((c) => c.name === "expires_at")) sql.exec("ALTER TABLE log ADD COLUMN expires_at INTEGER");
+    sql.exec("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.ready = true;
   }
 
-  add(kind: DebugKind, items: unknown[]): void {
+  /** Appends entries, keeping the newest KEEP of each kind; `expiresAt` (epoch ms) deletes them then. */
+  async add(kind: DebugKind, items: unknown[], expiresAt: number | null = null): Promise<void> {
     this.init();
-    for (const item of items) this.ctx.storage.sql.exec("INSERT INTO log (kind, data) VALUES (?, ?)", kind, JSON.stringify(item));
-    this.ctx.storage.sql.exec(
-      "DELETE FROM log WHERE kind = ? AND seq <= (SELECT seq FROM log WHERE kind = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-      kind,
-      kind,
-      KEEP,
-    );
+    const sql = this.ctx.storage.sql;
+    for (const item of items) sql.exec("INSERT INTO log (kind, data, expires_at) VALUES (?, ?, ?)", kind, JSON.stringify(item), expiresAt);
+    sql.exec("DELETE FROM log WHERE kind = ? AND seq <= (SELECT seq FROM log WHERE kind = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)", kind, kind, KEEP);
+    if (expiresAt !== null) {
+      const alarm = await this.ctx.storage.getAlarm();
+      if (alarm === null || alarm > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
+    }
   }
 
-  list(kind: DebugKind, limit: number): unknown[] {
+  /** Newest first; entries past their expiry are never answered, even before the alarm deleted them. */
+  list(kind: DebugKind, limit: number, now = Date.now()): unknown[] {
     this.init();
     return this.ctx.storage.sql
-      .exec<{ data: string }>("SELECT data FROM log WHERE kind = ? ORDER BY seq DESC LIMIT ?", kind, Math.min(limit, KEEP))
+      .exec<{ data: string }>(
+        "SELECT data FROM log WHERE kind = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY seq DESC LIMIT ?",
+        kind,
+        now,
+        Math.min(limit, KEEP),
+      )
       .toArray()
       .map((r) => JSON.parse(r.data) as unknown);
+  }
+
+  /** The capture as last set (null: never started, or stopped). */
+  capture(): CaptureState | null {
+    this.init();
+    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = 'capture'").toArray()[0];
+    return row ? (JSON.parse(row.value) as CaptureState) : null;
+  }
+
+  setCapture(state: CaptureState | null): CaptureState | null {
+    this.init();
+    if (state === null) this.ctx.storage.sql.exec("DELETE FROM settings WHERE key = 'capture'");
+    else this.ctx.storage.sql.exec("INSERT OR REPLACE INTO settings (key, value) VALUES ('capture', ?)", JSON.stringify(state));
+    return state;
+  }
+
+  /** Deletes expired entries, then waits for the next expiry. */
+  override async alarm(): Promise<void> {
+    this.init();
+    const now = Date.now();
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM log WHERE expires_at IS NOT NULL AND expires_at <= ?", now);
+    const next = sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM log WHERE expires_at IS NOT NULL").toArray()[0]?.at ?? null;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   /**
@@ -58,7 +94,7 @@ export class DebugLog extends DurableObject {
       sql.exec("DELETE FROM log WHERE seq = ?", r.seq);
       n++;
     }
-    for (const r of sql.exec<{ seq: number; data: string }>("SELECT seq, data FROM log WHERE kind = 'request'").toArray()) {
+    for (const r of sql.exec<{ seq: number; data: string }>("SELECT seq, data FROM log WHERE kind IN ('request', 'received')").toArray()) {
       if ([...needles].some((x) => r.data.includes(x))) {
         sql.exec("DELETE FROM log WHERE seq = ?", r.seq);
         n++;

@@ -15,7 +15,7 @@
  */
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { debugLog } from "../debug/record.ts";
+import { logRound } from "../debug/log.ts";
 import { recordBatch } from "../ledger/record.ts";
 import { acceptedOf, archiveBatch } from "../archive/store.ts";
 import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
@@ -35,15 +35,6 @@ import { health } from "./health.ts";
 import { objectIn } from "../objects/locate.ts";
 
 const HOUR_MS = 3_600_000;
-/** Debug entries sent to the log per batch, and the longest request body kept in one. */
-const DEBUG_MAX = 100;
-const DEBUG_BODY_MAX = 64 * 1024;
-
-const trimRecorded = (r: RecordedRequest): RecordedRequest =>
-  r.request.body !== undefined && r.request.body.length > DEBUG_BODY_MAX
-    ? { ...r, request: { ...r.request, body: `${r.request.body.slice(0, DEBUG_BODY_MAX)}… (${r.request.body.length} characters)` } }
-    : r;
-
 export interface ConsumeDeps {
   now(): number;
   random(): number;
@@ -350,16 +341,13 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
   for (const k of parkedUntried) held.add(k);
 
   const { results, recorded } = await deliverAll(cfg, env, units, deps, held);
-  if (cfg.debug) {
-    // The log keeps its newest few hundred entries: send no more than that (an RPC carries at most 32 MiB).
-    if (fresh.length) exec.waitUntil(debugLog(env).add("event", fresh.slice(-DEBUG_MAX)));
-    if (recorded.length) exec.waitUntil(debugLog(env).add("request", recorded.slice(-DEBUG_MAX).map(trimRecorded)));
-  } else {
-    // Outside debug, what a dry_run destination would have been sent is still shown by the inspector (the
-    // issue's rule: full payloads in dev, in dry_run, never for live sends in production).
-    const dry = recorded.filter((r) => r.mode === "dry_run");
-    if (dry.length) exec.waitUntil(debugLog(env).add("request", dry.slice(-DEBUG_MAX).map(trimRecorded)));
-  }
+  // The inspector's full timeline: development, dry_run, or an operator's capture (src/debug/log.ts).
+  await logRound(cfg, env, exec, deps.now(), {
+    fresh,
+    tried: units.map((u) => u.event),
+    recorded,
+    received: ingest.flatMap((m) => (m.received ? [m.received] : [])),
+  });
 
   const { parking, recovering, retryAfter } = judgeHealth(units, results);
   for (const [d, rs] of decided) {

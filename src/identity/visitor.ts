@@ -12,7 +12,7 @@ import { fbclidOf, isMetaCookie, newFbc, newFbp } from "./meta.ts";
 
 const DAY = 86_400;
 const CLICK_MAX_AGE_DAYS = 90;
-const VENDOR_COOKIES: readonly (keyof VendorCookies)[] = ["_ga", "_ttp", "_scid", "_rdt_uuid", "_epik", "hubspotutk"];
+export const VENDOR_COOKIES: readonly (keyof VendorCookies)[] = ["_ga", "_ttp", "_scid", "_rdt_uuid", "_epik", "hubspotutk"];
 
 export interface Visitor {
   anonymous_id: string | null;

@@ -8,20 +8,30 @@ import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
 import { HttpError } from "../http/responses.ts";
 import { pack, sendAll, type IngestMessage, type SignedRequest } from "../queue/messages.ts";
+import type { Received } from "../debug/received.ts";
 
 export function unavailable(what: string): HttpError {
   return new HttpError(503, "unavailable", [{ path: "", message: `${what} is unavailable; nothing was accepted, retry` }]);
 }
 
-/** Queues one request's events; `signed` marks a verified s2s request. Throws 503 when the queue refuses. */
-export async function handOff(env: Env, events: readonly CanonicalEvent[], signed?: SignedRequest): Promise<void> {
+/**
+ * Queues one request's events; `signed` marks a verified s2s request; `received` (captures only) rides on the
+ * first message. Throws 503 when the queue refuses.
+ */
+export async function handOff(env: Env, events: readonly CanonicalEvent[], signed?: SignedRequest, received?: Received): Promise<void> {
   if (events.length === 0) return;
   const owner = crypto.randomUUID();
-  const messages = pack(events, (slice, first): IngestMessage => {
-    const m: IngestMessage = { v: 2, kind: "ingest", owner, first, events: slice };
-    if (signed) m.signed = signed;
-    return m;
-  });
+  const reserve = received ? JSON.stringify(received).length + 16 : 0;
+  const messages = pack(
+    events,
+    (slice, first): IngestMessage => {
+      const m: IngestMessage = { v: 2, kind: "ingest", owner, first, events: slice };
+      if (signed) m.signed = signed;
+      if (received && first === 0) m.received = received;
+      return m;
+    },
+    reserve,
+  );
   try {
     await sendAll(env.DELIVERY_QUEUE, messages.map((body) => ({ body })));
   } catch (e) {

@@ -10,6 +10,7 @@
  * ingest by the previous version, so a deploy never drops what it queued.
  */
 import type { CanonicalEvent } from "../event/canonical.ts";
+import type { Received } from "../debug/received.ts";
 
 export interface SignedRequest {
   /** The s2s source name and the canonical signature (lowercase hex): the request's replay key. */
@@ -27,6 +28,8 @@ export interface IngestMessage {
   /** Present when the request was signed (P/s2s): its events outrank unsigned copies. */
   signed?: SignedRequest;
   events: CanonicalEvent[];
+  /** The request as received, on the first message only, when its events are captured (src/debug/received.ts). */
+  received?: Received;
 }
 
 /** What earlier attempts achieved for one event at a destination (its adapter's steps done, its request group). */
@@ -117,12 +120,15 @@ const BATCH_BYTES = 250_000;
 
 const sizeOf = (v: unknown) => JSON.stringify(v).length;
 
-/** Splits `events` into as few messages as fit MESSAGE_BYTES; `make` builds one from a slice and its offset. */
-export function pack<M extends QueueMessage>(events: readonly CanonicalEvent[], make: (slice: CanonicalEvent[], first: number) => M): M[] {
+/**
+ * Splits `events` into as few messages as fit MESSAGE_BYTES; `make` builds one from a slice and its offset.
+ * `reserve` bytes of the first message are kept for what `make` adds to it beside the events.
+ */
+export function pack<M extends QueueMessage>(events: readonly CanonicalEvent[], make: (slice: CanonicalEvent[], first: number) => M, reserve = 0): M[] {
   const out: M[] = [];
   let slice: CanonicalEvent[] = [];
   let first = 0;
-  let bytes = 0;
+  let bytes = reserve;
   events.forEach((e, i) => {
     const size = sizeOf(e) + 1;
     if (slice.length && bytes + size > MESSAGE_BYTES) {

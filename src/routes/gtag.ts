@@ -9,6 +9,7 @@
 import type { Config } from "../config/schema.ts";
 import type { EventPlan } from "../config/schema.ts";
 import { handOff } from "../ingest/handoff.ts";
+import { receivedFor } from "../debug/received.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { hitErrors, hitsOf, MAX_HITS } from "../gtag/hits.ts";
 import { withHitIdentity } from "../gtag/identity.ts";
@@ -149,7 +150,7 @@ export async function gtagCollect(request: Request, rc: RouteContext): Promise<R
       dropped: result.dropped.map((d) => ({ index: items[d.index]!.index, reason: d.reason })),
     };
 
-    await handOff(rc.env, events);
+    await handOff(rc.env, events, undefined, receivedFor(rc.cfg, rc.env, rc.exec, rc.now, request, request.method === "POST" ? body : null, events));
     // Counted under the plan's name, indexed like the request's hits.
     const counted = hits.map((h) => ({ name: planNameOf(rc.cfg, h.get("en") ?? "") }));
     recordIngest(rc.env, rc.exec, rc.now, counted, pipelineResult);

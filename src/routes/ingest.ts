@@ -1,5 +1,6 @@
 /** POST P/e: browser events, one or {"batch": [...]}, as JSON or text/plain (sendBeacon). */
 import { handOff } from "../ingest/handoff.ts";
+import { receivedFor } from "../debug/received.ts";
 import { secretFrom } from "../env.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { corsHeaders, withCors } from "../http/cors.ts";
@@ -73,10 +74,11 @@ export async function ingest(request: Request, rc: RouteContext): Promise<Respon
   const headers = new Headers(corsHeaders(request));
   try {
     requireContentType(request, ["application/json", "text/plain"]);
-    const body = parseJson(await readText(request, MAX_BODY_BYTES));
+    const text = await readText(request, MAX_BODY_BYTES);
+    const body = parseJson(text);
     const { items, batch } = itemsOf(body);
     const result = runPipeline({ cfg: rc.cfg, items, batch, source: "browser", request, now: rc.now, secret: secretFrom(rc.env) });
-    await handOff(rc.env, result.events);
+    await handOff(rc.env, result.events, undefined, receivedFor(rc.cfg, rc.env, rc.exec, rc.now, request, text, result.events));
     recordIngest(rc.env, rc.exec, rc.now, items, result);
     return ingestAnswer(result, headers, listsViolations(rc.cfg));
   } catch (e) {

@@ -4,11 +4,13 @@
  *   GET P/inspector/events?name=&destination=&outcome=&source=&q=&days=&limit=  recent events, newest first
  *   GET P/inspector/event?id=<event_id>&days=                                    one event's timeline
  *   GET P/inspector/alerts                                                       the alert state (src/alerts)
- * Full payloads (the canonical event, each built request with secrets redacted, the vendor's answer) come
- * from the debug log, so only with debug = true (development), never from the ledger itself.
+ * Full payloads (the request as received, the canonical event, each built request with secrets redacted, the
+ * vendor's answer) come from the debug log, never from the ledger itself: with debug = true (development), for
+ * dry_run destinations, and for events an operator's capture took (P/admin/capture, src/debug/capture.ts).
  */
 import { debugLog } from "../debug/record.ts";
 import type { RecordedRequest } from "../delivery/deliver.ts";
+import type { Received } from "../debug/received.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { HttpError, json } from "../http/responses.ts";
 import { inspectorPage } from "../inspector/page.ts";
@@ -87,21 +89,35 @@ export async function inspectorEvent(request: Request, rc: RouteContext): Promis
   const rows = await listEvents(rc.env, rc.cfg, days, { event_id: id.slice(0, 200), limit: 50 });
   if (rows.length === 0) throw new HttpError(404, "not_found", [{ path: "id", message: `no event ${id} in the ledger of the last ${days.length} days` }]);
   const body: Record<string, unknown> = { event_id: id, copies: rows.map(({ outcomes: _o, ...copy }) => ({ ...copy, info: JSON.parse(copy.info) as unknown })), outcomes: rows[0]!.outcomes };
-  if (rc.cfg.debug) {
-    // Development only: what was received and what each destination was sent (secrets already redacted).
-    const log = debugLog(rc.env);
-    const [events, requests] = (await Promise.all([log.list("event", 500), log.list("request", 500)])) as [CanonicalEvent[], RecordedRequest[]];
-    body.debug = {
-      events: events.filter((e) => e.event_id === id),
-      requests: requests.filter((r) => r.event_ids.includes(id)),
-    };
-  } else {
-    // In production, only what dry_run destinations would have been sent (never a live request's payload).
-    const requests = (await debugLog(rc.env).list("request", 500)) as RecordedRequest[];
-    const dry = requests.filter((r) => r.mode === "dry_run" && r.event_ids.includes(id));
-    if (dry.length) body.debug = { events: [], requests: dry };
-  }
+  const full = await fullTimeline(rc, id);
+  if (full) body.debug = full;
   return json(200, body);
+}
+
+type Logged = { kept_until?: string };
+
+/**
+ * The full payloads of one event from the debug log: the request as received, the canonical event, and each
+ * built request (secrets redacted) with the vendor's answer. The log holds them only in development, for
+ * dry_run destinations, and for an operator's capture; outside debug only entries that expire (captured, or
+ * dry_run) are shown, so nothing a development setup once logged surfaces in production.
+ */
+async function fullTimeline(rc: RouteContext, id: string) {
+  const log = debugLog(rc.env);
+  const [events, requests, received] = (await Promise.all([log.list("event", 500), log.list("request", 500), log.list("received", 500)])) as [
+    (CanonicalEvent & Logged)[],
+    (RecordedRequest & Logged)[],
+    (Received & Logged)[],
+  ];
+  const shown = (e: Logged & { mode?: string }) => rc.cfg.debug || e.kept_until !== undefined || e.mode === "dry_run";
+  const out = {
+    received: received.filter((r) => r.event_ids.includes(id) && shown(r)),
+    events: events.filter((e) => e.event_id === id && shown(e)),
+    requests: requests.filter((r) => r.event_ids.includes(id) && shown(r)),
+  };
+  if (!out.received.length && !out.events.length && !out.requests.length) return undefined;
+  const captured = !rc.cfg.debug && [...out.received, ...out.events, ...out.requests].some((e) => e.kept_until !== undefined && !("mode" in e && e.mode === "dry_run"));
+  return { ...out, why: rc.cfg.debug ? "debug" : captured ? "capture" : "dry_run" };
 }
 
 /** The alert state as the last cron run left it: each destination × condition, firing or not. */

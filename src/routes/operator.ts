@@ -10,18 +10,19 @@ import { timingSafeEqualText } from "../s2s/verify.ts";
 import type { RouteContext } from "./context.ts";
 import { isLocalRequest } from "./debug.ts";
 
-export async function requireOperator(request: Request, rc: RouteContext): Promise<void> {
-  if (rc.cfg.debug && isLocalRequest(request)) return;
+/** Passes an operator's request and says who it is ("localhost", "admin token", or the Access email); else 401. */
+export async function requireOperator(request: Request, rc: RouteContext): Promise<string> {
+  if (rc.cfg.debug && isLocalRequest(request)) return "localhost";
   const token = rc.env[rc.cfg.admin.token_secret];
   const auth = request.headers.get("authorization") ?? "";
-  if (auth.startsWith("Bearer ") && typeof token === "string" && token !== "" && timingSafeEqualText(auth.slice(7), token)) return;
+  if (auth.startsWith("Bearer ") && typeof token === "string" && token !== "" && timingSafeEqualText(auth.slice(7), token)) return "admin token";
   const access = rc.cfg.admin.access;
   const jwt = request.headers.get("cf-access-jwt-assertion") ?? parseCookies(request.headers.get("cookie")).get("CF_Authorization");
   let why = "no Access JWT";
   if (access && jwt) {
     try {
       const v = await verifyAccessJwt(jwt, access, rc.now);
-      if (v.ok) return;
+      if (v.ok) return v.email ?? "Cloudflare Access";
       why = v.why;
     } catch (e) {
       why = `could not verify: ${e instanceof Error ? e.message : String(e)}`;

@@ -6,6 +6,7 @@
  * sets a cookie.
  */
 import { handOff } from "../ingest/handoff.ts";
+import { receivedFor } from "../debug/received.ts";
 import { secretFrom } from "../env.ts";
 import { lookupPlan } from "../pipeline/plan.ts";
 import { recordIngest } from "../stats/count.ts";
@@ -101,7 +102,7 @@ export async function pixel(request: Request, rc: RouteContext): Promise<Respons
   const limited = await limitEvents(request, rc, result.events);
   if (limited) return gif(429, limited.body, limited.headers);
   try {
-    await handOff(rc.env, result.events);
+    await handOff(rc.env, result.events, undefined, receivedFor(rc.cfg, rc.env, rc.exec, rc.now, request, null, result.events));
     recordIngest(rc.env, rc.exec, rc.now, [raw], result);
   } catch (e) {
     if (e instanceof HttpError) return gif(e.status, { error: e.code, details: e.details });

@@ -21,6 +21,7 @@ import { s2s } from "./s2s.ts";
 import { stats } from "./stats.ts";
 import { counts } from "./counts.ts";
 import { reconcile } from "./reconcile.ts";
+import { captureSet, captureState } from "./capture.ts";
 import { inspector, inspectorAlerts, inspectorEvent, inspectorEvents } from "./inspector.ts";
 
 type Handler = (request: Request, rc: RouteContext) => Response | Promise<Response>;
@@ -62,6 +63,7 @@ export function buildRouter(cfg: Config) {
     route("/admin/backfill", { POST: backfillRoute });
     route("/admin/counts", { GET: counts });
     route("/admin/reconcile", { GET: reconcile, POST: reconcile });
+    route("/admin/capture", { GET: captureState, POST: captureSet });
     route("/inspector", { GET: inspector });
     route("/inspector/events", { GET: inspectorEvents });
     route("/inspector/event", { GET: inspectorEvent });

@@ -6,6 +6,7 @@
  * a replayed request (the request path reaches no Durable Object). No CORS: browsers never call this.
  */
 import { handOff } from "../ingest/handoff.ts";
+import { receivedFor } from "../debug/received.ts";
 import { secretFrom } from "../env.ts";
 import { parseJson, readText, requireContentType } from "../http/body.ts";
 import { recordIngest } from "../stats/count.ts";
@@ -27,7 +28,7 @@ export async function s2s(request: Request, rc: RouteContext): Promise<Response>
   const result = runPipeline({ cfg: rc.cfg, items, batch, source: "server", request, now: rc.now });
   // The replay key is the signature's canonical form: a variant spelling of the same bytes is the same signature.
   const signature = canonicalSignature(signed.signature) ?? signed.signature;
-  await handOff(rc.env, result.events, { source: signed.source, signature });
+  await handOff(rc.env, result.events, { source: signed.source, signature }, receivedFor(rc.cfg, rc.env, rc.exec, rc.now, request, raw, result.events));
   recordIngest(rc.env, rc.exec, rc.now, items, result);
   return ingestAnswer(result, new Headers(), listsViolations(rc.cfg));
 }
