@@ -231,7 +231,7 @@ const routeName = routePath
   });
 
 /** Paths under the prefix that are not renamable; a configured route name must not take one. */
-export const FIXED_ROUTES = ["s2s", "health", "demo", "admin", "debug"] as const;
+export const FIXED_ROUTES = ["s2s", "health", "demo", "admin", "debug", "inspector"] as const;
 
 export const RouteNames = z
   .strictObject({

@@ -90,6 +90,8 @@ describe("configurable names", () => {
   it("rejects route names with words filter lists match, and names that clash", () => {
     expect(Config.safeParse({ prefix: "/k7q", routes: { events: "collect" } }).success).toBe(false);
     expect(Config.safeParse({ prefix: "/k7q", routes: { events: "health" } }).success).toBe(false);
+    // Fixed routes under the prefix: a route renamed onto one would hide it (GET P/inspector answered 405).
+    for (const fixed of ["inspector", "admin", "debug", "s2s", "demo"]) expect(Config.safeParse({ prefix: "/k7q", routes: { events: fixed } }).success, fixed).toBe(false);
     expect(Config.safeParse({ prefix: "/k7q", routes: { sdk: "lib" } }).success).toBe(false);
     expect(Config.safeParse({ prefix: "/k7q", sdk_global: "not-an-identifier" }).success).toBe(false);
   });
