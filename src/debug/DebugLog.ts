@@ -7,7 +7,17 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { eventMatches, rawIdentifiers } from "../identity/graph/match.ts";
-import type { CaptureState } from "./capture.ts";
+
+/** An operator's capture (src/debug/capture.ts). */
+export interface CaptureState {
+  /** Epoch ms the capture ends by itself. */
+  until: number;
+  started_at: number;
+  /** Who switched it on: "admin token", an Access email, or "localhost". */
+  by: string;
+  /** Only these event names (null: every event). */
+  events: string[] | null;
+}
 
 export type DebugKind = "event" | "request" | "received";
 const KEEP = 500;

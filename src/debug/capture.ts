@@ -7,17 +7,11 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { Env } from "../env.ts";
+import type { CaptureState } from "./DebugLog.ts";
 import { debugLog } from "./record.ts";
 
-export interface CaptureState {
-  /** Epoch ms the capture ends by itself. */
-  until: number;
-  started_at: number;
-  /** Who switched it on: "admin token", an Access email, or "localhost". */
-  by: string;
-  /** Only these event names (null: every event). */
-  events: string[] | null;
-}
+export type { CaptureState };
+
 
 /** How long an isolate trusts its copy of the capture state. */
 export const CHECK_MS = 15_000;
