@@ -94,19 +94,21 @@ export class Deduper extends DurableObject<unknown> {
   /**
    * Ends a hold for release message `by` (its queue message id, stable across redeliveries): returns the
    * (merged) event to send, to that message only, so a second release message of the same hold (sent by a
-   * consumer that died before acking) sends nothing. Null when there is nothing to send.
+   * consumer that died before acking) sends nothing. Null when there is nothing to send. `lastResort` (the
+   * dead-letter queue's consumer) gets the copy whoever took it: a release message that reached the dead-letter
+   * queue was never acked, and the queue need not keep its message id, so the copy must not vanish there.
    */
-  take(token: string, by: string): Released | null {
+  take(token: string, by: string, lastResort = false): Released | null {
     const h = this.hold(token);
     if (!h) return null;
     if (!h.released) this.ctx.storage.sql.exec("UPDATE holds SET released = 1, released_by = ? WHERE token = ?", by, token);
-    else if (h.released_by !== by) return null;
+    else if (h.released_by !== by && !lastResort) return null;
     return { event: JSON.parse(h.event) as CanonicalEvent, signed: h.signed === 1 };
   }
 
   /** take() for several holds in one call (a consumer batch's release messages of this shard). */
-  takeMany(releases: { token: string; by: string }[]): (Released | null)[] {
-    return releases.map((r) => this.take(r.token, r.by));
+  takeMany(releases: { token: string; by: string }[], lastResort = false): (Released | null)[] {
+    return releases.map((r) => this.take(r.token, r.by, lastResort));
   }
 
   /**

@@ -25,6 +25,8 @@ export interface NewRow {
   status: number;
   attempts: number;
   payload: string;
+  /** Where the row came from (a dead-letter queue message's id): a rerun of the same message adds nothing. */
+  origin?: string;
 }
 
 /** A row as stored; `payload` is null on rows written before payloads existed (their event and body are clear). */
@@ -56,7 +58,7 @@ export class DeadLetters extends DurableObject<Env> {
          attempts INTEGER NOT NULL, event TEXT NOT NULL, replayed_at INTEGER, payload TEXT, expires_at INTEGER)`,
     );
     // Objects created before encryption and retention: add the columns, give old rows the default retention.
-    for (const col of ["payload TEXT", "expires_at INTEGER"]) {
+    for (const col of ["payload TEXT", "expires_at INTEGER", "origin TEXT"]) {
       try {
         sql.exec(`ALTER TABLE dead ADD COLUMN ${col}`);
       } catch {
@@ -65,6 +67,8 @@ export class DeadLetters extends DurableObject<Env> {
     }
     sql.exec("CREATE INDEX IF NOT EXISTS dead_dest_at ON dead (destination, at)");
     sql.exec("CREATE INDEX IF NOT EXISTS dead_expires ON dead (expires_at)");
+    // Rows without an origin (NULL) are never equal here: only a rerun of one origin is refused.
+    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS dead_origin ON dead (origin, destination, event_id)");
     sql.exec("UPDATE dead SET expires_at = at + ? WHERE expires_at IS NULL", LEGACY_RETENTION_MS);
     sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
     if (sql.exec("SELECT v FROM meta WHERE k = 'rows'").toArray().length === 0) {
@@ -86,10 +90,11 @@ export class DeadLetters extends DurableObject<Env> {
   async add(rows: NewRow[], cap: number): Promise<number> {
     const sql = this.ctx.storage.sql;
     const take = rows.slice(0, Math.max(0, cap - this.rows()));
+    let added = 0;
     for (const r of take) {
-      sql.exec(
-        `INSERT INTO dead (at, expires_at, destination, event_id, reason, status, body, attempts, event, payload)
-         VALUES (?, ?, ?, ?, ?, ?, '', ?, '', ?)`,
+      const c = sql.exec(
+        `INSERT INTO dead (at, expires_at, destination, event_id, reason, status, body, attempts, event, payload, origin)
+         VALUES (?, ?, ?, ?, ?, ?, '', ?, '', ?, ?) ON CONFLICT DO NOTHING`,
         r.at,
         r.expires_at,
         r.destination,
@@ -98,10 +103,13 @@ export class DeadLetters extends DurableObject<Env> {
         r.status,
         r.attempts,
         r.payload,
+        r.origin ?? null,
       );
+      if (c.rowsWritten > 0) added++;
     }
-    this.count(take.length);
-    if (take.length) await this.schedulePurge();
+    this.count(added);
+    if (added) await this.schedulePurge();
+    // Rows already there from an earlier run of the same origin count as taken: they are stored.
     return take.length;
   }
 

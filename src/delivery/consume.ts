@@ -16,7 +16,7 @@
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { logRound } from "../debug/log.ts";
-import { recordBatch } from "../ledger/record.ts";
+import { recordBatch, recordDeadLetters } from "../ledger/record.ts";
 import { acceptedOf, archiveBatch } from "../archive/store.ts";
 import { admit, shardStub, type Admitted } from "../dedupe/admit.ts";
 import type { Released } from "../dedupe/Deduper.ts";
@@ -416,14 +416,46 @@ export async function consume(batch: MessageBatch<QueueMessage>, env: Env, exec:
   }
 }
 
+/** What a person reads for a dead letter the consumer itself made (its row in the ledger, its body in the store). */
+const CONSUMER_FAILED = "the delivery consumer itself failed on this message on every try, so it went to the dead-letter queue; replay it once the cause is fixed";
+const CONSUMER_FAILED_HELD = "the delivery consumer itself failed on this held copy's release on every try, so it went to the dead-letter queue; replay it once the cause is fixed";
+
+/**
+ * takeReleased for the dead-letter queue, keeping which message took each copy: as a last resort, so a hold
+ * the delivery consumer took under another message id is still handed over (Deduper.take); a rerun takes it
+ * again and its dead letters, keyed by this message id, are not stored twice.
+ */
+async function takeHeldCopies(env: Env, releases: readonly { body: ReleaseMessage; id: string }[]): Promise<{ event: CanonicalEvent; by: string }[]> {
+  const byShard = new Map<number, { token: string; by: string }[]>();
+  for (const r of releases) push(byShard, r.body.shard, { token: r.body.token, by: r.id });
+  const taken = await Promise.all(
+    [...byShard].map(async ([s, list]) => {
+      // The RPC stub's type loses the event's shape (properties: unknown); the object returns plain JSON data.
+      const got = (await shardStub(env, s).takeMany(list, true)) as unknown as (Released | null)[];
+      return got.flatMap((t, i) => (t ? [{ event: t.event, by: list[i]!.by }] : []));
+    }),
+  );
+  return taken.flat();
+}
+
 /**
  * The dead-letter queue's consumer: messages the delivery consumer failed on repeatedly become dead letters,
- * one per event × destination (ingest messages: every enabled destination; release messages: the held copy).
+ * one per event × destination (ingest messages: every enabled destination; release messages: the held copy),
+ * and the same pairs become `dead_lettered` in the ledger (ingest events, never deduped, also get their copy
+ * row), so counts add up. Dead letters are keyed by this queue's message id and ledger rows only move
+ * forward: a batch redelivered after any failure stores and counts nothing twice.
  */
 export async function consumeDeadLetterQueue(batch: MessageBatch<QueueMessage>, env: Env): Promise<void> {
   const loaded = loadConfig(env.TAGWIRE_CONFIG);
-  const all = loaded.ok ? enabledDestinations(loaded.config) : [];
+  if (!loaded.ok) {
+    // No destinations to dead-letter for: acking would lose the events. Keep them until a fixed deploy.
+    console.error("tagwire: dead-letter queue consumer paused, config invalid");
+    batch.retryAll({ delaySeconds: 300 });
+    return;
+  }
+  const all = enabledDestinations(loaded.config);
   const dead: DeadLetterInput[] = [];
+  const undeduped: CanonicalEvent[] = [];
   const releases: { body: ReleaseMessage; id: string }[] = [];
   for (const msg of batch.messages) {
     const m = current(msg.body);
@@ -433,28 +465,38 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<QueueMessage>, 
       attempts: attempt + msg.attempts,
       reason: "consumer",
       status: 0,
-      body: "the delivery consumer failed on this message repeatedly",
+      body: CONSUMER_FAILED,
+      origin: msg.id,
     });
     if (m.kind === "release") releases.push({ body: m, id: msg.id });
-    else if (m.kind === "ingest") for (const e of m.events) for (const d of all) dead.push(entry(e, d, 0));
-    else
+    else if (m.kind === "ingest") {
+      undeduped.push(...m.events);
+      for (const e of m.events) for (const d of all) dead.push(entry(e, d, 0));
+    } else
       for (const e of m.events)
         for (const d of m.destinations) {
           const p = m.progress?.[e.event_id];
           dead.push(p ? { ...entry(e, d, m.attempt), progress: p } : entry(e, d, m.attempt));
         }
   }
-  const taken = await takeReleased(env, releases);
-  for (const e of taken) for (const d of all) dead.push({ destination: d, event: e, attempts: 1, reason: "consumer", status: 0, body: "the delivery consumer failed on this held copy repeatedly" });
+  const taken = await takeHeldCopies(env, releases);
+  const released = taken.map((t) => t.event);
+  for (const { event, by } of taken) {
+    for (const d of all) dead.push({ destination: d, event, attempts: 1, reason: "consumer", status: 0, body: CONSUMER_FAILED_HELD, origin: by });
+  }
+  const now = Date.now();
   try {
-    if (dead.length) await deadLetters(env).add(dead, Date.now());
+    if (dead.length) await deadLetters(env).add(dead, now);
+    // After the dead letters are stored, so the ledger never says dead_lettered for one that is not.
+    if (loaded.ok) await recordDeadLetters(env, loaded.config, { dead, released, undeduped }, now);
   } catch (e) {
-    // Nowhere to keep them yet (a full store): they stay in this queue, which never drops them (max_retries).
-    console.error("tagwire: dead letters not stored, kept in the queue", e instanceof Error ? e.message : String(e));
-    batch.retryAll({ delaySeconds: 600 });
+    // A full store (nowhere to keep them yet) or an unreachable ledger: they stay in this queue, which never
+    // drops them (max_retries), and the rerun adds nothing twice (see above).
+    console.error("tagwire: dead letters not recorded, kept in the queue", e instanceof Error ? e.message : String(e));
+    batch.retryAll({ delaySeconds: e instanceof DeadLettersFull ? 600 : 60 });
     return;
   }
-  const counter = new Counter(dayOf(Date.now()));
+  const counter = new Counter(dayOf(now));
   for (const d of dead) counter.add(statsName(d.event, counter.day), d.destination, "dead_lettered");
   await counter.flush(env);
   batch.ackAll();

@@ -30,6 +30,11 @@ export interface DeadLetterInput {
   body: string;
   /** What delivery had achieved for this event (steps done), so a replay does not repeat it. */
   progress?: Progress;
+  /**
+   * Where it came from, when a rerun may add it again (the dead-letter queue's message id): one row per origin,
+   * destination and event, so a redelivered batch stores nothing twice.
+   */
+  origin?: string;
 }
 
 export interface DeadLetter {
@@ -142,7 +147,7 @@ export class DeadLetterStore {
         const base = { at: now, expires_at: expires, destination: e.destination, event_id: e.event.event_id, reason: e.reason, status: e.status, attempts: e.attempts };
         const p: Payload = { event: e.event, body: e.body.slice(0, BODY_MAX), ...(e.progress ? { progress: e.progress } : {}) };
         const json = JSON.stringify(p);
-        return { ...base, payload: current ? await seal(json, current, aadOf(base)) : json };
+        return { ...base, payload: current ? await seal(json, current, aadOf(base)) : json, ...(e.origin !== undefined ? { origin: e.origin } : {}) };
       }),
     );
     // One call for the whole batch in the common case; a full shard hands the rest to the next one.

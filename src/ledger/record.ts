@@ -8,7 +8,9 @@ import { shardOf } from "../dedupe/keys.ts";
 import type { Env } from "../env.ts";
 import type { CountRow, LedgerQuery, ListedEvent, WindowRow } from "./Ledger.ts";
 import type { ReconcileRow } from "./reconcile.ts";
-import { hashId, ledgerRows, type BatchOutcome, type EventRow, type OutcomeRow } from "./rows.ts";
+import type { DeadLetterInput } from "../delivery/DeadLetters.ts";
+import type { CanonicalEvent } from "../event/canonical.ts";
+import { hashId, ledgerRows, type BatchOutcome, type EventRow, type LedgerRows, type OutcomeRow } from "./rows.ts";
 import { objectIn } from "../objects/locate.ts";
 
 const DAY_MS = 86_400_000;
@@ -29,14 +31,58 @@ function stub(env: Env, name: string) {
  */
 export async function recordBatch(env: Env, cfg: Config, batch: BatchOutcome, now: number): Promise<void> {
   if (!cfg.ledger.enabled || !env.LEDGER) return;
-  const rows = await ledgerRows(cfg, batch, now);
+  await writeRows(env, cfg, await ledgerRows(cfg, batch, now));
+}
+
+/**
+ * The dead-letter queue consumer's rows (src/delivery/consume.ts consumeDeadLetterQueue): each dead letter as
+ * dead_lettered, the held copies it took as released, the events of ingest messages as admitted copies. Built
+ * event by event: one the ledger cannot describe (a malformed message, perhaps the very reason the consumer
+ * failed on it) is logged and left out, not a reason to keep its dead letters in the queue for ever; a shard
+ * that cannot be written throws, as in recordBatch.
+ */
+export async function recordDeadLetters(
+  env: Env,
+  cfg: Config,
+  b: { dead: readonly DeadLetterInput[]; released: readonly CanonicalEvent[]; undeduped: readonly CanonicalEvent[] },
+  now: number,
+): Promise<void> {
+  if (!cfg.ledger.enabled || !env.LEDGER) return;
+  const byEvent = new Map<unknown, { dead: DeadLetterInput[]; released: CanonicalEvent[]; undeduped: CanonicalEvent[] }>();
+  const of = (e: CanonicalEvent) => {
+    let x = byEvent.get(e.event_id);
+    if (!x) byEvent.set(e.event_id, (x = { dead: [], released: [], undeduped: [] }));
+    return x;
+  };
+  for (const d of b.dead) of(d.event).dead.push(d);
+  for (const e of b.released) of(e).released.push(e);
+  for (const e of b.undeduped) of(e).undeduped.push(e);
+  const rows: LedgerRows = { events: [], outcomes: [], renamed: [] };
+  for (const [id, x] of byEvent) {
+    try {
+      if (typeof id !== "string" || id === "") throw new Error("no event_id");
+      const one = await ledgerRows(cfg, { admitted: [], units: [], results: new Map(), retries: [], ...x }, now);
+      // Columns the ledger requires: left empty, they would fail the whole shard's write on every rerun.
+      if ([...one.events, ...one.outcomes].some((r) => typeof r.name !== "string" || typeof r.source !== "string")) throw new Error("no name or source");
+      rows.events.push(...one.events);
+      rows.outcomes.push(...one.outcomes);
+      rows.renamed.push(...one.renamed);
+    } catch (e) {
+      console.error(`tagwire: dead letter of event ${String(id).slice(0, 100)} left out of the ledger (malformed)`, e instanceof Error ? e.message : String(e));
+    }
+  }
+  await writeRows(env, cfg, rows);
+}
+
+/** Writes rows, one call per shard touched (split past ROWS_PER_CALL), all in parallel. */
+async function writeRows(env: Env, cfg: Config, rows: LedgerRows): Promise<void> {
   if (cfg.ledger.events === "conversions") {
     // Only conversions: the events a team reconciles; page views then cost no row (docs/ledger.md).
     const plan = cfg.plan.events;
     const conversion = (name: string) => Object.hasOwn(plan, name) && (plan[name]!.dedupe !== undefined || plan[name]!.conversion);
-    const kept = new Set(rows.events.filter((e) => conversion(e.name)).map((e) => e.event_id));
-    rows.events = rows.events.filter((e) => kept.has(e.event_id));
-    rows.outcomes = rows.outcomes.filter((o) => kept.has(o.event_id));
+    // By each row's own event name: a retry's or a dead letter's batch carries outcome rows without event rows.
+    rows.events = rows.events.filter((e) => conversion(e.name));
+    rows.outcomes = rows.outcomes.filter((o) => conversion(o.name));
   }
   const byShard = new Map<string, { day: string; events: EventRow[]; outcomes: OutcomeRow[]; renamed: string[] }>();
   const slot = (day: string, eventId: string) => {

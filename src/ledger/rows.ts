@@ -95,7 +95,13 @@ export interface BatchOutcome {
   units: readonly LedgerUnit[];
   results: ReadonlyMap<string, ReadonlyMap<string, EventResult>>;
   retries: readonly Outgoing[];
+  /** Dead letters stored for this batch; one without a unit and result (the dead-letter queue's) still gets its row. */
   dead: readonly DeadLetterInput[];
+  /**
+   * Events of ingest messages that never got through dedupe (the delivery consumer failed on their message
+   * until it went to the dead-letter queue): recorded as admitted copies, so they show and count as accepted.
+   */
+  undeduped?: readonly CanonicalEvent[];
 }
 
 const EXCERPT = 200;
@@ -213,6 +219,9 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
     }
     events.push(await eventRow(cfg, e, e.event_id, "admitted", null, text));
   }
+  for (const e of b.undeduped ?? []) {
+    events.push(await eventRow(cfg, e, e.event_id, "admitted", null, "not deduped: the delivery consumer failed on its message until it went to the dead-letter queue"));
+  }
 
   const retryAt = new Map<string, { at: number; attempt: number }>();
   for (const r of b.retries) {
@@ -232,7 +241,7 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
       const row = { ...base(u.event, d), status: 0, excerpt: "", attempt: u.attempt + 1, next_at: null as number | null };
       const dead = deadAt.get(key);
       if (dead) {
-        outcomes.push({ ...row, reason: dead.reason === "expired" ? "expired" : "dead_lettered", detail: dead.reason, status: dead.status, excerpt: excerptOf(dead.body), attempt: dead.attempts });
+        outcomes.push({ ...row, ...deadRow(dead) });
       } else if (r.kind === "skipped") {
         outcomes.push({ ...row, ...skipReason(r.reason, u.event, d), attempt: u.attempt });
       } else if (r.kind === "ok") {
@@ -246,5 +255,22 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
       }
     }
   }
+  // Dead letters decided without a delivery round (the dead-letter queue's consumer): their rows all the same.
+  for (const [key, dead] of deadAt) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    outcomes.push({ ...base(dead.event, dead.destination), next_at: null, ...deadRow(dead) });
+  }
   return { events, outcomes, renamed };
+}
+
+/**
+ * A dead letter's row. The detail is the outcome kind (drop, auth, expired: alerts count `auth`) with the
+ * vendor's answer as the excerpt; a message the consumer itself failed on has no vendor answer, so its
+ * explanation is the detail.
+ */
+function deadRow(d: DeadLetterInput): Pick<OutcomeRow, "reason" | "detail" | "status" | "excerpt" | "attempt"> {
+  const reason = d.reason === "expired" ? "expired" : "dead_lettered";
+  if (d.reason === "consumer") return { reason, detail: d.body, status: d.status, excerpt: "", attempt: d.attempts };
+  return { reason, detail: d.reason, status: d.status, excerpt: excerptOf(d.body), attempt: d.attempts };
 }
