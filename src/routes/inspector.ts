@@ -11,7 +11,7 @@ import { debugLog } from "../debug/record.ts";
 import type { RecordedRequest } from "../delivery/deliver.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { HttpError, json } from "../http/responses.ts";
-import { inspectorPage } from "../inspector/page.ts";
+import { inspectorCsp, inspectorPage } from "../inspector/page.ts";
 import type { LedgerQuery } from "../ledger/Ledger.ts";
 import { COPY_STATES, REASONS } from "../ledger/reasons.ts";
 import { daysBetween, listEvents } from "../ledger/record.ts";
@@ -38,7 +38,7 @@ export function inspector(_request: Request, rc: RouteContext): Response {
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
-      "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+      "content-security-policy": inspectorCsp(rc.cfg),
       "x-robots-tag": "noindex",
     },
   });
