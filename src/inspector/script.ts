@@ -81,7 +81,7 @@ function render(events) {
 let openId = null;
 let shown = null; // the last /inspector/event answer rendered
 function section(title, ...kids) {
-  return [h("h3", {}, title), ...kids.filter((k) => k !== null && k !== undefined)];
+  return [h("h3", {}, title), ...kids.flat(2).filter((k) => k !== null && k !== undefined)];
 }
 function receivedSection(main) {
   const i = main.info;
@@ -175,10 +175,14 @@ function renderDetail(b) {
     ...receivedSection(main), ...planSection(i), ...enrichmentSection(i), ...consentSection(i), ...dedupeSection(b, i),
     ...destinationsSection(b.outcomes), ...payloadSection(b.debug));
 }
-/** Whether the open event will still change: a destination pending, or (debug) a payload not recorded yet. */
+/**
+ * Whether the open event will still change: a destination pending, or (debug) its canonical event or a payload
+ * not in the debug log yet (the consumer writes that log just after the ledger).
+ */
 function unsettled(b) {
   if (b.outcomes.some((o) => cls(o.reason) === "pending")) return true;
   if (!DEBUG) return false;
+  if (b.copies.some((c) => c.state === "admitted") && !(b.debug && b.debug.events.length)) return true;
   const recorded = new Set(((b.debug && b.debug.requests) || []).map((r) => r.destination));
   return b.outcomes.some((o) => (o.reason === "dry_run" || o.reason === "delivered") && !recorded.has(o.destination));
 }
