@@ -45,19 +45,24 @@ async function spaNavigation() {
 }
 const following = { n: 0 };
 function note(text) { $("#follow").textContent = text; }
-/** Waits until the ledger has the event (the queue consumer runs a moment after the 202), then opens it. */
+/**
+ * Waits until the ledger has the event (the queue consumer runs a moment after the 202), then opens it, unless
+ * the user opened another event meanwhile.
+ */
 async function follow(id) {
   const mine = ++following.n;
+  const was = openId;
   note("waiting for the queue consumer…");
   for (let i = 0; i < 50 && mine === following.n; i++) {
     await sleep(i < 10 ? 300 : 600);
     const found = await api("/inspector/events?limit=1&q=" + encodeURIComponent(id)).then((b) => b.events.length > 0, () => false);
     if (!found) continue;
     await load();
+    if (openId !== was || mine !== following.n) break;
     await open(id);
     return settle(id, mine);
   }
-  if (mine === following.n) note("not in the ledger yet: press Filter in a moment");
+  if (mine === following.n) note(openId === was ? "not in the ledger yet: press Filter in a moment" : "");
 }
 /** Redraws the open event while a destination is still pending (a held purchase, a retry). */
 async function settle(id, mine) {

@@ -25,7 +25,7 @@ header{display:flex;gap:12px;align-items:center;padding:10px 16px;background:#1d
 header .sp{flex:1}header input{width:220px}
 form{display:flex;flex-wrap:wrap;gap:8px;padding:10px 16px;background:#fff;border-bottom:1px solid #dde}
 input,select,button{font:inherit;padding:4px 6px;border:1px solid #bbc;border-radius:4px;background:#fff}button{cursor:pointer}
-main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:12px;padding:12px 16px}
+main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start;gap:12px;padding:12px 16px}
 table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:5px 6px;border-bottom:1px solid #eef;vertical-align:top}
 tbody tr{cursor:pointer}tbody tr:hover,tbody tr.sel{background:#eef3ff}
 .chip{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:9px;font-size:12px;white-space:nowrap}

@@ -126,13 +126,14 @@ function fold(key, summary, ...kids) {
   return h("details", { "data-key": key }, h("summary", {}, summary), ...kids);
 }
 const field = (name, value) => [h("dt", {}, name), h("dd", {}, value)];
+const host = (url) => { try { return new URL(url).host; } catch { return url; } };
 const MODES = { dry_run: "dry_run (not sent)", live: "sent", test: "sent (vendor test mode)" };
 function requestBlock(r, n) {
   const q = r.request;
   const res = r.response;
-  const answer = res ? String(res.status) : r.mode === "dry_run" ? "not sent" : "no answer recorded";
+  const answer = res ? " → " + res.status : r.mode === "dry_run" ? "" : " → no answer recorded";
   const headers = Object.entries(q.headers || {}).map(([k, v]) => k + ": " + v).join("\n");
-  return fold("req:" + r.destination + ":" + n, [h("b", {}, r.destination), " · " + (MODES[r.mode] || r.mode) + " · " + q.method + " → " + answer],
+  return fold("req:" + r.destination + ":" + n, [h("b", {}, r.destination), " · " + (MODES[r.mode] || r.mode) + " · " + q.method + " " + host(q.url) + answer],
     h("dl", {}, field("Destination", r.destination + " (" + r.type + ")"), field("Mode", MODES[r.mode] || r.mode), field("Method", q.method), field("URL", q.url), field("Recorded", r.at)),
     headers ? fold("hdr:" + r.destination + ":" + n, "Headers (secrets redacted)", h("pre", {}, headers)) : null,
     h("h4", {}, "Body"), h("pre", { class: "body" }, q.body === undefined || q.body === null ? "(none)" : pretty(q.body)),

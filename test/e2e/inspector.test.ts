@@ -54,6 +54,8 @@ describe.skipIf(!present && !ci)("the inspector in a real browser", () => {
     await expect(page.title()).resolves.toBe("Tagwire inspector");
 
     await page.click('[data-demo="purchase"]');
+    // The page opens the event it sent once the consumer has written it; wait, so later clicks are not raced.
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent?.startsWith("purchase_completed"), undefined, { timeout: 20_000 });
     const bot = await fetch(`${base}${P}/e`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: base, "user-agent": HEADLESS },
