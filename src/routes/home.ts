@@ -16,8 +16,8 @@ export function home(_request: Request, rc: RouteContext): Response {
     `  POST ${p}/${cfg.routes.events}   browser events`,
     `  GET  ${p}/health   status, config version and destinations`,
     cfg.debug
-      ? `Inspector: ${p}/debug/events and ${p}/debug/requests (from localhost, or with the admin token)`
-      : `Inspector: off (debug = false); ${p}/admin/stats and ${p}/admin/dead-letters with the admin token`,
+      ? `Inspector: ${p}/inspector (buttons that send test events; full payloads), raw lists at ${p}/debug/events and ${p}/debug/requests`
+      : `Inspector: ${p}/inspector (the admin token or Cloudflare Access)`,
   ];
   return new Response(`${lines.join("\n")}\n`, {
     status: 200,

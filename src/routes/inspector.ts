@@ -13,7 +13,7 @@ import type { RecordedRequest } from "../delivery/deliver.ts";
 import type { Received } from "../debug/received.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { HttpError, json } from "../http/responses.ts";
-import { inspectorPage } from "../inspector/page.ts";
+import { inspectorCsp, inspectorPage } from "../inspector/page.ts";
 import type { LedgerQuery } from "../ledger/Ledger.ts";
 import { COPY_STATES, REASONS } from "../ledger/reasons.ts";
 import { daysBetween, listEvents } from "../ledger/record.ts";
@@ -40,7 +40,7 @@ export function inspector(_request: Request, rc: RouteContext): Response {
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
-      "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+      "content-security-policy": inspectorCsp(rc.cfg),
       "x-robots-tag": "noindex",
     },
   });

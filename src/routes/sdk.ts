@@ -1,9 +1,8 @@
 /**
  * GET P/s.js (the browser SDK, revalidated daily), GET P/s.<hash>.js (the same bytes under a versioned,
- * immutable URL) and GET P/demo (a development-only page that exercises the SDK against the debug endpoints).
+ * immutable URL) and GET P/demo (development only: the demo page became the inspector, P/inspector).
  */
 import { errorResponse } from "../http/responses.ts";
-import { demoPage } from "../sdk/demo.ts";
 import { servedSdk, type ServedSdk } from "../sdk/served.ts";
 import type { RouteContext } from "./context.ts";
 import { isLocalRequest } from "./debug.ts";
@@ -53,11 +52,10 @@ export function sdkVersioned(request: Request, rc: RouteContext): Response {
   });
 }
 
+/** Old bookmarks and docs name P/demo: its buttons now live on the inspector (debug = true, localhost only, as before). */
 export function demo(request: Request, rc: RouteContext): Response {
   if (!rc.cfg.debug || !isLocalRequest(request)) {
     return errorResponse(404, "not_found", [{ path: "path", message: `no route ${new URL(request.url).pathname}` }]);
   }
-  return new Response(demoPage(rc.cfg.prefix, { sdk: rc.cfg.routes.sdk, events: rc.cfg.routes.events, global: rc.cfg.sdk_global }), {
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
-  });
+  return new Response(null, { status: 302, headers: { location: `${rc.cfg.prefix}/inspector`, "cache-control": "no-store" } });
 }

@@ -1,7 +1,9 @@
 /**
  * The inspector in real chromium against `wrangler dev --env dev` (its own free port): send an event with the
  * page's button and a headless browser's event, filter by outcome, open each event and read every
- * destination's outcome and reason. Writes the screenshots docs/ledger.md shows.
+ * destination's outcome and reason; then the development buttons (the old demo page), each sending through the
+ * SDK and opening its event, ad consent denied, and a dry_run payload read from its parsed body. Writes the
+ * screenshots docs/ledger.md shows.
  */
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
@@ -51,7 +53,9 @@ describe.skipIf(!present && !ci)("the inspector in a real browser", () => {
     await page.goto(`${base}${P}/inspector`);
     await expect(page.title()).resolves.toBe("Tagwire inspector");
 
-    await page.click('[data-send="purchase_completed"]');
+    await page.click('[data-demo="purchase"]');
+    // The page opens the event it sent once the consumer has written it; wait, so later clicks are not raced.
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent?.startsWith("purchase_completed"), undefined, { timeout: 20_000 });
     const bot = await fetch(`${base}${P}/e`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: base, "user-agent": HEADLESS },
@@ -90,7 +94,71 @@ describe.skipIf(!present && !ci)("the inspector in a real browser", () => {
     }
     expect(why.meta).toMatch(/^(dry_run|missing_identifier|consent_blocked|unmapped)/);
     for (const [dest, w] of Object.entries(why)) expect(w.split(" — ")[0], dest).not.toBe("");
-    await expect(page.locator("#detail").textContent()).resolves.toContain("Full payloads (debug = true)");
+    await expect(page.locator("#detail").textContent()).resolves.toContain("Payloads (debug = true)");
+  }, 150_000);
+
+  /** Clicks a development button and waits until the page has opened the event it sent; returns its id. */
+  async function sendAndOpen(button: string, name: string): Promise<string> {
+    const before = await page.textContent("#last");
+    await page.click(`[data-demo="${button}"]`);
+    await page.waitForFunction((prev) => {
+      const t = document.getElementById("last")!.textContent!;
+      return t !== prev && /^[0-9a-f-]{36}$/.test(t);
+    }, before, { timeout: 20_000 });
+    const id = (await page.textContent("#last"))!;
+    // The page polls the ledger until the queue consumer has written the event, then opens it by itself.
+    await page.waitForFunction((eid) => document.querySelector("#detail h2")?.textContent?.endsWith(eid), id, { timeout: 20_000 });
+    await expect(page.textContent("#detail h2")).resolves.toBe(`${name} · ${id}`);
+    await expect(page.locator(`tbody#rows tr[data-id="${id}"]`).count()).resolves.toBe(1);
+    return id;
+  }
+
+  /** The open event's destinations once none is pending any more (the page redraws it until then). */
+  async function settledReasons(): Promise<Record<string, string>> {
+    await page.waitForFunction(() => {
+      const cells = Array.from(document.querySelectorAll("#outcomes tbody tr td:nth-child(2)"));
+      return cells.length > 0 && cells.every((c) => !/^(held|retrying|rate_limited)$/.test(c.textContent!));
+    }, undefined, { timeout: 30_000 });
+    return reasons();
+  }
+
+  it("sends each development button's event through the SDK and opens it; denied ad consent blocks the ad networks", async () => {
+    const base = worker!.base;
+    await page.goto(`${base}${P}/inspector`);
+    // Loaded by the head snippet, under the page's CSP.
+    await page.waitForFunction(() => typeof (window as unknown as { tagwire?: { flush?: unknown } }).tagwire?.flush === "function");
+
+    await sendAndOpen("page", "page_viewed");
+    await sendAndOpen("cart", "product_added");
+    const granted = await sendAndOpen("purchase", "purchase_completed");
+    const lead = await sendAndOpen("lead", "lead_submitted");
+    await sendAndOpen("identify", "user_identified");
+    await sendAndOpen("spa", "page_viewed");
+    // The SPA page view carries the new URL's utm_source (read from the canonical event as received).
+    await page.click('#detail details[data-key="event:0"] summary');
+    const spaEvent = JSON.parse((await page.textContent('#detail details[data-key="event:0"] pre'))!) as { campaign: { source: string }; page: { url: string } };
+    expect(spaEvent.campaign.source).toBe("demo");
+    expect(spaEvent.page.url).toContain("utm_source=demo");
+    expect(granted).not.toBe(lead);
+
+    // Ad consent denied through TW.consent: the ad networks get nothing, analytics still does.
+    await page.uncheck("#ads");
+    const denied = await sendAndOpen("purchase", "purchase_completed");
+    const why = await settledReasons();
+    expect(why.meta).toMatch(/^consent_blocked/);
+    expect(why.ads_demo).toMatch(/^consent_blocked/);
+    expect(why.warehouse).toMatch(/^dry_run/);
+
+    // The warehouse's dry_run request, readable: its body parsed and pretty-printed.
+    const block = page.locator('#detail details[data-key^="req:warehouse:"]');
+    await block.waitFor({ timeout: 20_000 });
+    await block.locator("summary").first().click();
+    await expect(block.locator("summary").first().textContent()).resolves.toContain("dry_run (not sent)");
+    await expect(block.locator("dl").textContent()).resolves.toContain("https://hooks.example.com/tagwire");
+    const body = (await block.locator("pre.body").textContent())!;
+    expect(body).toContain('\n  "');
+    expect(body).toContain(denied);
+    expect(() => JSON.parse(body)).not.toThrow();
     await page.screenshot({ path: img("inspector-event.png"), fullPage: true });
   }, 150_000);
 });

@@ -19,7 +19,7 @@ describe("GET /", () => {
     expect(text).toContain(`Prefix: ${P}`);
     expect(text).toContain(`${P}/health`);
     expect(text).toContain(`${P}/s.js`);
-    expect(text).toMatch(/Inspector: /);
+    expect(text).toContain(`Inspector: ${P}/inspector`);
     expect((await call(req(`${P}/`))).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 /** npm start: which wrangler environment runs, and that your own production config is forced to dry_run. */
 import { describe, expect, it } from "vitest";
-import { startArgs } from "../../scripts/start.ts";
+import { inspectorUrl, startArgs } from "../../scripts/start.ts";
 
 describe("npm start", () => {
   it("runs the demo config ([env.dev]) by default, with Cron Triggers testable", () => {
@@ -23,5 +23,14 @@ describe("npm start", () => {
 
   it("refuses a config file no environment bundles, naming the ones that are", () => {
     expect(startArgs(["--config", "mine.toml"], {})).toEqual({ error: expect.stringContaining("known: tagwire.config.toml, dev/tagwire.config.toml") });
+  });
+});
+
+describe("npm start's printed inspector URL", () => {
+  it("names the inspector under the config's prefix, on the address wrangler dev listens on", () => {
+    const plan = startArgs([], {});
+    expect("args" in plan && inspectorUrl(plan.args, "/k7q")).toBe("http://127.0.0.1:8787/k7q/inspector");
+    const other = startArgs(["--port=9000", "--ip", "0.0.0.0"], {});
+    expect("args" in other && inspectorUrl(other.args, "/n4v")).toBe("http://127.0.0.1:9000/n4v/inspector");
   });
 });
