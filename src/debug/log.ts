@@ -36,7 +36,8 @@ export async function logRound(cfg: Config, env: Env, exec: ExecutionContext, no
   const capturedIds = new Set(round.tried.filter((e) => captures(cfg, state, e.name, now)).map((e) => e.event_id));
   const events = round.fresh.filter((e) => capturedIds.has(e.event_id));
   const requests = round.recorded.filter((r) => r.mode === "dry_run" || r.event_ids.some((id) => capturedIds.has(id)));
-  const received = round.received.filter((r) => r.event_ids.some((id) => capturedIds.has(id)));
+  // By name: a conversion held for merging is not tried in the round that brought its request.
+  const received = round.received.filter((r) => (r.names ?? []).some((n) => captures(cfg, state, n, now)));
   const expiresAt = expiryOf(cfg, now);
   const kept = <T extends object>(items: readonly T[]): T[] =>
     items.slice(-PER_ROUND).map((i) => (expiresAt === null ? i : { ...i, kept_until: new Date(expiresAt).toISOString() }));

@@ -21,6 +21,8 @@ export interface Received {
   /** The raw body as received (capped); null for GET. */
   body: string | null;
   event_ids: string[];
+  /** Their names, so the consumer can tell a captured request even while its conversion is held for merging. */
+  names: string[];
 }
 
 const BODY_MAX = 16 * 1024;
@@ -65,5 +67,6 @@ export function receivedFor(
     cookies,
     body: body === null ? null : body.length > BODY_MAX ? `${body.slice(0, BODY_MAX)}… (${body.length} characters)` : body,
     event_ids: events.map((e) => e.event_id),
+    names: [...new Set(events.map((e) => e.name))],
   };
 }

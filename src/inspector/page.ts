@@ -36,6 +36,7 @@ tbody tr{cursor:pointer}tbody tr:hover,tbody tr.sel{background:#eef3ff}
 #detail pre{background:#f3f4f7;padding:6px;overflow:auto;max-height:260px;font-size:12px}
 .muted{color:#778}.err{color:#a4161a;padding:8px 16px}#dev,#forced{padding:6px 16px;background:#fff8e1;border-bottom:1px solid #eed}
 #dev button{margin:2px 2px 2px 0}#dev code{font-size:12px}
+#capture{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:6px 16px;background:#fff;border-bottom:1px solid #dde1e7}#capture.on{background:#fff4e5}#capture .state{font-weight:600}
 #detail details{border:1px solid #e3e6ec;border-radius:4px;margin:4px 0;padding:3px 8px}#detail summary{cursor:pointer;overflow-wrap:anywhere}
 #detail details details{border:0;padding:0 0 0 4px}#detail h4{font-size:12px;margin:8px 0 2px;color:#445}
 #detail dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:1px 10px;margin:6px 0;font-size:12px}#detail dt{color:#667}#detail dd{margin:0;overflow-wrap:anywhere}
@@ -47,6 +48,12 @@ export function inspectorPage(cfg: Config, forcedDryRun = false): string {
   const outcomes = ["delivered", "not_sent", "dead", "pending", ...Object.keys(REASONS).filter((r) => r !== "delivered")];
   const dev = cfg.debug ? devStrip(cfg) : { head: "", html: "", script: "" };
   const forced = forcedDryRun ? `<div id="forced">TAGWIRE_FORCE_DRY_RUN: every destination runs in dry_run; nothing is sent.</div>` : "";
+  // Production only: with debug = true everything is kept already.
+  const capture = `<form id="capture"><span class="state">Capture: …</span>
+<label>for <input name="minutes" type="number" min="1" max="${cfg.capture.max_minutes}" value="${Math.min(15, cfg.capture.max_minutes)}" style="width:5em"> min</label>
+<input name="events" placeholder="event names, comma-separated (empty: every event)" size="36">
+<button type="submit" id="capture-start">Start capture</button><button type="button" id="capture-stop">Stop</button>
+<span class="muted">full payloads (raw emails in CRM requests) kept ${cfg.capture.keep_hours} h</span></form>`;
   // JSON inside <script>: "<" escaped so no value can close the element.
   const data = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -54,6 +61,7 @@ export function inspectorPage(cfg: Config, forcedDryRun = false): string {
 <header><h1>Tagwire inspector</h1><span class="sp"></span><label>Admin token <input id="token" type="password" autocomplete="off" placeholder="not needed behind Access"></label></header>
 ${dev.html}${forced}
 <div id="alerts" class="muted">Alerts…</div>
+${cfg.debug ? "" : capture}
 <form id="filters">
 <input name="q" placeholder="event id, order id or anonymous id" size="32">
 <input name="name" placeholder="event name">

@@ -23,9 +23,11 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 const token = () => sessionStorage.getItem("tagwire-token") || "";
-async function api(path) {
+async function api(path, send) {
   const headers = token() ? { authorization: "Bearer " + token() } : {};
-  const r = await fetch(P + path, { headers, credentials: "same-origin" });
+  if (send !== undefined) headers["content-type"] = "application/json";
+  const init = send === undefined ? { headers } : { method: "POST", headers, body: JSON.stringify(send) };
+  const r = await fetch(P + path, { ...init, credentials: "same-origin" });
   const body = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error((body.details || []).map((d) => d.path + ": " + d.message).join("; ") || String(r.status));
   return body;
@@ -139,14 +141,26 @@ function requestBlock(r, n) {
     h("h4", {}, "Body"), h("pre", { class: "body" }, q.body === undefined || q.body === null ? "(none)" : pretty(q.body)),
     res ? [h("h4", {}, "Vendor's answer: " + res.status), h("pre", { class: "answer" }, pretty(res.body).slice(0, 4000))] : null);
 }
+/** The request as it arrived (development, or a capture): URL, the headers and cookies read, the raw body. */
+function receivedBlock(r, n) {
+  const lines = (o) => Object.entries(o || {}).map(([k, v]) => k + ": " + v).join("\n");
+  return fold("recv:" + n, "Request as received: " + r.method + " " + r.url,
+    h("dl", {}, field("Received", r.at), field("URL", r.url)),
+    h("h4", {}, "Headers"), h("pre", {}, lines(r.headers) || "(none)"),
+    h("h4", {}, "Cookies (values only for the ones Tagwire reads)"), h("pre", {}, lines(r.cookies) || "(none)"),
+    h("h4", {}, "Body"), h("pre", { class: "body" }, r.body === null ? "(none: " + r.method + ")" : pretty(r.body)));
+}
 function canonicalBlock(e, n) {
   return fold("event:" + n, "Canonical event as received (" + e.source + ")", h("pre", {}, JSON.stringify(e, null, 2)));
 }
 function payloadSection(dbg) {
-  if (!dbg) return DEBUG ? section("Payloads", h("p", { class: "muted" }, "Nothing recorded for this event yet.")) : [h("p", { class: "muted" }, "Full payloads are shown only with debug = true (development) and for destinations in dry_run.")];
-  const title = DEBUG ? "Payloads (debug = true): received and sent, per destination" : "What dry_run destinations would have been sent";
+  if (!dbg) return DEBUG ? section("Payloads", h("p", { class: "muted" }, "Nothing recorded for this event yet.")) : [h("p", { class: "muted" }, "Full payloads are kept only with debug = true (development), for destinations in dry_run, and while a capture runs (above).")];
+  const kept = [...(dbg.received || []), ...dbg.events, ...dbg.requests].map((e) => e.kept_until).filter(Boolean).sort()[0];
+  const title = dbg.why === "debug" || DEBUG ? "Payloads (debug = true): received and sent, per destination"
+    : dbg.why === "capture" ? "Full payloads (capture): received and sent, per destination" + (kept ? " · deleted " + kept.slice(0, 16).replace("T", " ") + " UTC" : "")
+    : "What dry_run destinations would have been sent";
   const none = dbg.requests.length ? null : h("p", { class: "muted" }, "No request recorded for this event.");
-  return section(title, dbg.events.map(canonicalBlock), dbg.requests.map(requestBlock), none);
+  return section(title, (dbg.received || []).map(receivedBlock), dbg.events.map(canonicalBlock), dbg.requests.map(requestBlock), none);
 }
 
 function openKeys(d) {
@@ -203,11 +217,47 @@ async function loadAlerts() {
   }
 }
 
+// ---- capture (production: full payloads for a few minutes) ----
+async function loadCapture() {
+  const f = $("#capture");
+  if (!f) return;
+  const state = f.querySelector(".state");
+  try {
+    const c = (await api("/admin/capture")).capture;
+    f.classList.toggle("on", c.active);
+    state.textContent = !c.enabled ? "Capture: off (capture.enabled = false)"
+      : c.active ? "Capture: on until " + c.until.slice(0, 16).replace("T", " ") + " UTC (" + (c.events ? c.events.join(", ") : "every event") + ", by " + c.by + ")"
+      : "Capture: off";
+    $("#capture-start").disabled = !c.enabled;
+    $("#capture-stop").disabled = !c.active;
+  } catch (e) {
+    state.textContent = "Capture: " + e.message;
+  }
+}
+async function setCapture(body) {
+  try {
+    await api("/admin/capture", body);
+  } catch (e) {
+    $("#error").textContent = "Capture: " + e.message;
+  }
+  loadCapture();
+}
+if ($("#capture")) {
+  $("#capture").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const events = String(f.get("events") || "").split(",").map((s) => s.trim()).filter(Boolean);
+    setCapture({ minutes: Number(f.get("minutes")), ...(events.length ? { events } : {}) });
+  });
+  $("#capture-stop").addEventListener("click", () => setCapture({ stop: true }));
+}
+
 // ---- wiring ----
 $("#filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
 $("#token").value = token();
-$("#token").addEventListener("change", (e) => { sessionStorage.setItem("tagwire-token", e.target.value.trim()); load(); loadAlerts(); });
-setInterval(() => { if ($("#auto").checked) { load(); loadAlerts(); } }, 5000);
+$("#token").addEventListener("change", (e) => { sessionStorage.setItem("tagwire-token", e.target.value.trim()); load(); loadAlerts(); loadCapture(); });
+setInterval(() => { if ($("#auto").checked) { load(); loadAlerts(); loadCapture(); } }, 5000);
 load();
 loadAlerts();
+loadCapture();
 `;

@@ -100,6 +100,19 @@ describe("capture mode (production, debug = false)", () => {
     expect(buy.debug?.requests.map((r) => r.mode).sort()).toEqual(["dry_run", "live"]);
   });
 
+  it("keeps the request of a conversion that is still held for merging", async () => {
+    const t = ledgerConfig((c) => {
+      c.debug = false;
+      c.dedupe = { merge_seconds: 30 };
+    });
+    expect((await capture(t.config, { minutes: 5 })).status).toBe(200);
+    const id = `evt_${crypto.randomUUID()}`;
+    await send({ name: "purchase_completed", event_id: id, properties: { order_id: `o_${id}`, value: 10, currency: "EUR" } }, { config: t.config });
+    const held = await timeline(id, t.config);
+    expect(held.debug?.why).toBe("capture");
+    expect(held.debug?.received).toHaveLength(1);
+  });
+
   it("reaches an isolate that did not start it through a background refresh, never awaited on the request path", async () => {
     const t = production();
     // Started elsewhere: the object knows, this isolate's copy is stale (checked at epoch 0).
