@@ -46,11 +46,13 @@ if (values.minutes !== undefined) {
   }
 } else if (values.stop) body = { stop: true };
 
-const token = adminToken("capture");
+// A local `npm start` (debug = true) lets localhost in without a token; anywhere else the token is needed.
+const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(values.url);
+const token = local && !process.env.TAGWIRE_ADMIN_TOKEN ? undefined : adminToken("capture");
 const base = values.url.replace(/\/+$/, "");
 const res = await fetch(`${base}/admin/capture`, {
   method: body ? "POST" : "GET",
-  headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
   ...(body ? { body: JSON.stringify(body) } : {}),
 }).catch((e) => fail(`cannot reach ${base}: ${e.cause?.message ?? e.message}`, 1));
 const answer = await res.json().catch(() => ({}));
@@ -64,6 +66,8 @@ if (c.active) {
   console.log(`capturing ${c.events ? c.events.join(", ") : "every event"} until ${c.until} (started by ${c.by}).`);
   console.log(`Every isolate follows within ${c.reaches_every_isolate_within_seconds} s. Captured entries are deleted ${c.keep_hours} h after capture.`);
   console.log(`Open ${base}/inspector and an event to read its full timeline.`);
+} else if (values.stop) {
+  console.log("capture stopped. What it kept stays readable in the inspector until it expires.");
 } else {
   console.log(c.enabled ? "no capture running." : "no capture running (capture.enabled = false: the config forbids it).");
 }

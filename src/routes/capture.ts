@@ -38,7 +38,7 @@ export async function captureState(request: Request, rc: RouteContext): Promise<
 
 export async function captureSet(request: Request, rc: RouteContext): Promise<Response> {
   const by = await requireOperator(request, rc);
-  requireSameSite(request);
+  requireSameSite(request, "P/admin/capture");
   requireContentType(request, ["application/json"]);
   const body = parseJson(await readText(request, 4 * 1024));
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw bad("body", 'expected {"minutes": N} or {"stop": true}');
@@ -48,6 +48,8 @@ export async function captureSet(request: Request, rc: RouteContext): Promise<Re
   const log = debugLog(rc.env);
   if (src.stop !== undefined) {
     if (src.stop !== true) throw bad("stop", "true, to end the capture now");
+    const other = ["minutes", "events"].find((k) => src[k] !== undefined);
+    if (other) throw bad(other, "not with stop: either start a capture or stop it");
     await log.setCapture(null);
     captureChanged(null, rc.now);
     console.log(`tagwire: capture stopped by ${by}`);

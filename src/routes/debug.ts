@@ -26,11 +26,11 @@ export function requireDebug(request: Request, rc: RouteContext): void {
  * A page on another site can make the browser POST here (a form needs no preflight), and localhost needs no
  * token: only a same-origin or non-browser request (no Origin, Sec-Fetch-Site not cross-site) may clear.
  */
-export function requireSameSite(request: Request): void {
+export function requireSameSite(request: Request, route = "P/debug/clear"): void {
   const origin = request.headers.get("origin");
   const site = request.headers.get("sec-fetch-site");
   const foreign = (origin !== null && origin !== new URL(request.url).origin) || (site !== null && site !== "same-origin" && site !== "none");
-  if (foreign) throw new HttpError(403, "cross_site", [{ path: "Origin", message: "P/debug/clear only answers same-origin requests" }]);
+  if (foreign) throw new HttpError(403, "cross_site", [{ path: "Origin", message: `${route} only answers same-origin requests` }]);
 }
 
 export async function debugList(request: Request, rc: RouteContext, kind: "event" | "request"): Promise<Response> {

@@ -148,7 +148,9 @@ describe("P/admin/capture", () => {
   it("needs the operator's access, refuses foreign sites, and names each bad field", async () => {
     const t = production();
     expect((await capture(t.config, { minutes: 5 }, { authorization: "Bearer nope" })).status).toBe(401);
-    expect((await capture(t.config, { minutes: 5 }, { origin: "https://evil.example" })).status).toBe(403);
+    const foreign = await capture(t.config, { minutes: 5 }, { origin: "https://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { details: { message: string }[] }).details[0]!.message).toContain("P/admin/capture");
     expect((await capture(t.config, { minutes: 5 }, { "content-type": "text/plain" })).status).toBe(415);
     const cases: [unknown, string][] = [
       [{ minutes: 0 }, "minutes"],
@@ -161,6 +163,7 @@ describe("P/admin/capture", () => {
       [{ minutes: 5, events: ["ok", 3] }, "events[1]"],
       [{ minutes: 5, extra: 1 }, "extra"],
       [{ stop: "yes" }, "stop"],
+      [{ stop: true, minutes: 5 }, "minutes"],
       [[], "body"],
     ];
     for (const [body, path] of cases) {

@@ -22,9 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function run(args: string[], env: Record<string, string> = { TAGWIRE_ADMIN_TOKEN: "tok_123" }) {
+function run(args: string[], env: Record<string, string> = { TAGWIRE_ADMIN_TOKEN: "tok_123" }, url = base) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, ["scripts/capture.mjs", ...args, "--url", base], { cwd: root, env: { PATH: process.env.PATH!, ...env } });
+    const p = spawn(process.execPath, ["scripts/capture.mjs", ...args, "--url", url], { cwd: root, env: { PATH: process.env.PATH!, ...env } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -47,7 +47,7 @@ it("starts a capture for some events with the token from the environment, and sa
 it("stops and shows the state; a refusal prints the field and exits 1; a bad flag combination exits 2 before any request", async () => {
   seen.length = 0;
   answer = { status: 200, body: { capture: { enabled: true, active: false } } };
-  expect((await run(["--stop"])).stdout).toContain("no capture running");
+  expect((await run(["--stop"])).stdout).toContain("capture stopped.");
   expect((await run(["--status"])).code).toBe(0);
   expect(seen.map((s) => [s.method, s.body])).toEqual([["POST", '{"stop":true}'], ["GET", ""]]);
 
@@ -58,6 +58,11 @@ it("stops and shows the state; a refusal prints the field and exits 1; a bad fla
 
   seen.length = 0;
   expect((await run(["--stop", "--minutes", "5"])).code).toBe(2);
-  expect((await run(["--minutes", "5"], {})).stderr).toContain("TAGWIRE_ADMIN_TOKEN");
+  // A Worker elsewhere needs the token; none is sent anywhere without it.
+  expect((await run(["--minutes", "5"], {}, "https://t.shop.example.com/k7q")).stderr).toContain("TAGWIRE_ADMIN_TOKEN");
   expect(seen).toEqual([]);
+  // A local `npm start` lets localhost in: no token needed, none sent.
+  answer = { status: 200, body: active };
+  expect((await run(["--minutes", "5"], {})).code).toBe(0);
+  expect(seen.map((s) => s.auth)).toEqual([undefined]);
 });
