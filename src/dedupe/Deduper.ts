@@ -37,10 +37,10 @@ export type Verdict =
   | { token: string; verdict: "admitted"; supersedes?: string }
   /** First copy, held until `release_at` (epoch ms). */
   | { token: string; verdict: "held"; release_at: number }
-  /** Merged into the copy `by` holds. */
-  | { token: string; verdict: "merged"; by: string }
-  /** A copy of what `by` already sent (or holds under a higher trust). */
-  | { token: string; verdict: "duplicate"; by: string }
+  /** Merged into the copy `by` holds; `into`: the event_id that copy goes on as (for people reading the ledger). */
+  | { token: string; verdict: "merged"; by: string; into?: string }
+  /** A copy of what `by` already sent (or holds under a higher trust); `into` when the object knows its event_id. */
+  | { token: string; verdict: "duplicate"; by: string; into?: string }
   /** A redelivery of a copy whose hold was already released. */
   | { token: string; verdict: "done" };
 
@@ -196,7 +196,8 @@ export class Deduper extends DurableObject<unknown> {
     const holds = owners.map((o) => this.hold(o));
     const open = holds.find((h) => h && !h.released);
     const mergedInto = holds.find((h) => h && (JSON.parse(h.merged) as string[]).includes(c.token));
-    if (mergedInto) return { token: c.token, verdict: "merged", by: mergedInto.token };
+    const idOf = (h: { event: string }) => (JSON.parse(h.event) as CanonicalEvent).event_id;
+    if (mergedInto) return { token: c.token, verdict: "merged", by: mergedInto.token, into: idOf(mergedInto) };
     if (open && c.event) {
       const merged = mergeCopies({ event: JSON.parse(open.event) as CanonicalEvent, signed: open.signed === 1 }, { event: c.event, signed: c.signed });
       const tokens = [...(JSON.parse(open.merged) as string[]), c.token];
@@ -209,7 +210,7 @@ export class Deduper extends DurableObject<unknown> {
       );
       // Later copies that share only this copy's keys must find the hold too.
       this.put(c.keys, open.token, merged.signed, now);
-      return { token: c.token, verdict: "merged", by: open.token };
+      return { token: c.token, verdict: "merged", by: open.token, into: merged.event.event_id };
     }
     const holder = open?.token ?? owners[0]!;
     if (c.signed && rows.every((r) => r.signed === 0)) {
@@ -217,7 +218,8 @@ export class Deduper extends DurableObject<unknown> {
       this.put(c.keys, c.token, true, now);
       return { token: c.token, verdict: "admitted", supersedes: holder };
     }
-    return { token: c.token, verdict: "duplicate", by: holder };
+    const held = holds.find((h) => h?.token === holder);
+    return held ? { token: c.token, verdict: "duplicate", by: holder, into: idOf(held) } : { token: c.token, verdict: "duplicate", by: holder };
   }
 
   private async schedulePurge(): Promise<void> {

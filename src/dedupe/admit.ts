@@ -23,7 +23,7 @@ const SIGNATURE_TTL_MS = 2 * 300 * 1000;
 export type Decision =
   | { kind: "admitted"; supersedes?: string }
   | { kind: "held"; shard: number; token: string; release_at: number }
-  | { kind: "duplicate" | "merged" | "replayed" | "done"; by?: string };
+  | { kind: "duplicate" | "merged" | "replayed" | "done"; by?: string; into?: string };
 
 export interface Admitted {
   event: CanonicalEvent;
@@ -104,7 +104,7 @@ export async function admit(cfg: Config, env: Env, messages: readonly IngestMess
       if (v.verdict === "admitted") a.decision = v.supersedes ? { kind: "admitted", supersedes: v.supersedes } : { kind: "admitted" };
       else if (v.verdict === "held") a.decision = { kind: "held", shard, token: a.token, release_at: v.release_at };
       else if (v.verdict === "done") a.decision = { kind: "done" };
-      else a.decision = { kind: v.verdict, by: v.by };
+      else a.decision = v.into !== undefined ? { kind: v.verdict, by: v.by, into: v.into } : { kind: v.verdict, by: v.by };
     }
   }
   return out;

@@ -103,7 +103,9 @@ function consentSection(i) {
   return section("Consent", h("div", {}, "analytics " + granted(c.analytics) + " · ads " + granted(c.ads) + " · ad_user_data " + granted(c.ad_user_data) + (c.gpc ? " · Sec-GPC: 1 (ads denied)" : "")));
 }
 function dedupeSection(b, i) {
-  const copy = (c) => h("li", {}, c.state + ": " + c.info.dedupe + (c.id !== c.event_id ? " (" + c.source + ", " + time(c.at) + ")" : ""));
+  // A copy that went on as another event links to it: that event's timeline holds the destinations.
+  const link = (c) => c.by && c.by !== b.event_id ? [" ", h("button", { type: "button", class: "goto", onclick: () => open(c.by) }, "open " + c.by)] : null;
+  const copy = (c) => h("li", {}, c.state + ": " + c.info.dedupe + (c.id !== c.event_id ? " (" + c.source + ", " + time(c.at) + ")" : ""), link(c));
   const merged = i.merged_from.length ? h("div", {}, "merged from: " + i.merged_from.map((m) => m.event_id + " (" + m.source + (m.signed ? ", signed" : "") + ")").join(", ")) : null;
   return section("Dedupe and merge", h("ul", {}, b.copies.map(copy)), merged);
 }
@@ -113,6 +115,7 @@ function outcomeRow(o) {
     h("td", {}, o.detail || "", next), h("td", {}, o.status ? String(o.status) : "", o.excerpt ? h("div", { class: "copy" }, o.excerpt) : null));
 }
 function destinationsSection(outcomes) {
+  if (!outcomes.length) return section("Destinations", h("p", { class: "muted" }, "None: this copy went no further (see Dedupe and merge for the event it went on as)."));
   const head = h("thead", {}, h("tr", {}, ["Destination", "Outcome", "Why", "Vendor"].map((t) => h("th", {}, t))));
   return section("Destinations", h("table", { id: "outcomes" }, head, h("tbody", {}, outcomes.map(outcomeRow))));
 }

@@ -170,13 +170,14 @@ function copyRow(a: Admitted): { state: CopyState; by: string | null; text: stri
   const d = a.decision;
   switch (d.kind) {
     case "admitted":
-      return { state: "admitted", by: null, text: d.supersedes ? `admitted; a signed copy, it superseded the unsigned copy ${d.supersedes}` : "admitted: first copy" };
+      return { state: "admitted", by: null, text: d.supersedes ? "a signed copy: it outranked the unsigned copy sent before, which went nowhere" : "first copy" };
     case "held":
       return { state: "held", by: null, text: `held until ${new Date(d.release_at).toISOString()} for copies to merge with` };
     case "duplicate":
-      return { state: "deduped", by: d.by ?? null, text: `duplicate of the copy ${d.by ?? "sent before"}` };
+      // `by` names the event that went on, so the inspector can lead there (a claim token means nothing to people).
+      return { state: "deduped", by: d.into ?? null, text: d.into && d.into !== a.event.event_id ? `duplicate of ${d.into}, which went on` : "duplicate of a copy sent before" };
     case "merged":
-      return { state: "merged", by: d.by ?? null, text: `merged into the held copy ${d.by ?? ""}`.trim() };
+      return { state: "merged", by: d.into ?? null, text: d.into ? `merged into ${d.into}: its destinations are on that event` : "merged into a held copy" };
     case "replayed":
       return { state: "replayed", by: null, text: "its signed request was a replay" };
     case "done":

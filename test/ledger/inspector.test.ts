@@ -7,6 +7,7 @@ import { queueFor } from "../helpers/queue.ts";
 import { BASE, call, cookie, P, purchase, send, testEnv } from "../helpers/worker.ts";
 import { scriptDouble, bucket } from "../helpers/worker.ts";
 import { ADMIN, get, ledgerConfig } from "./helpers.ts";
+import { signedRequest } from "../helpers/s2s.ts";
 
 const HEADLESS = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.0.0 Safari/537.36";
 
@@ -67,7 +68,7 @@ describe("the inspector's data", () => {
     const res = await get(`/inspector/event?id=${id}`, t.config);
     expect(res.status).toBe(200);
     const b = (await res.json()) as { copies: { state: string; info: { bot: string; consent: unknown; geo: string; dedupe: string } }[]; outcomes: { destination: string; reason: string; detail: string }[]; debug?: { events: unknown[] } };
-    expect(b.copies[0]).toMatchObject({ state: "admitted", info: { bot: "headless user agent", geo: "US/CA", dedupe: "admitted: first copy" } });
+    expect(b.copies[0]).toMatchObject({ state: "admitted", info: { bot: "headless user agent", geo: "US/CA", dedupe: "first copy" } });
     const why = Object.fromEntries(b.outcomes.map((o) => [o.destination, `${o.reason}: ${o.detail}`]));
     expect(why[t.live]).toBe(`bot: headless user agent (allowed with destinations.${t.live}.forward_bots = true)`);
     expect(why[t.only]).toBe("bot: headless user agent (allowed with destinations." + t.only + ".forward_bots = true)");
@@ -151,5 +152,27 @@ describe("access to the inspector's data", () => {
     expect((await get("/inspector/events", t.config)).status).toBe(200);
     expect((await get("/inspector/events", t.config, { authorization: "Bearer wrong" })).status).toBe(401);
     expect((await get("/admin/counts", t.config, {})).status).toBe(401);
+  });
+});
+
+describe("a copy that went nowhere on its own", () => {
+  it("names the event it was merged into, whose timeline holds the destinations", async () => {
+    const t = ledgerConfig((c) => (c.dedupe = { merge_seconds: 30 }));
+    const order = `ord_${crypto.randomUUID()}`;
+    const browser = `evt_${crypto.randomUUID()}`;
+    const server = `evt_${crypto.randomUUID()}`;
+    const props = { order_id: order, value: 20, currency: "USD" };
+    expect((await send(purchase({ event_id: browser, time: new Date().toISOString(), properties: props }), { config: t.config })).status).toBe(202);
+    expect((await call(await signedRequest(purchase({ event_id: server, time: new Date().toISOString(), properties: props })), { config: t.config })).status).toBe(202);
+
+    const copy = (await (await get(`/inspector/event?id=${server}`, t.config)).json()) as { copies: { state: string; by: string | null; info: { dedupe: string } }[]; outcomes: unknown[] };
+    expect(copy.outcomes).toEqual([]);
+    const [merged] = copy.copies;
+    expect(merged!.state).toBe("merged");
+    expect(merged!.by).toBe(browser);
+    expect(merged!.info.dedupe).toBe(`merged into ${browser}: its destinations are on that event`);
+    // The event it names is found, with every destination (held for the merge window).
+    const winner = (await (await get(`/inspector/event?id=${merged!.by}`, t.config)).json()) as { outcomes: { destination: string; reason: string }[] };
+    expect(winner.outcomes.map((o) => [o.destination, o.reason]).sort()).toEqual(t.all.map((d) => [d, "held"]).sort());
   });
 });
