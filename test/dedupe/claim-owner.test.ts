@@ -56,14 +56,14 @@ it("holds the first copy, merges later ones into it, and gives the merged event 
     const [held] = await d.claim([c("b", ["bk:o1", "id:evt_browser"], { holdMs: 30_000, event: browser })], now);
     expect(held).toEqual({ token: "b", verdict: "held", release_at: now + 30_000 });
     expect(await d.claim([c("s", ["bk:o1", "id:evt_server"], { holdMs: 30_000, event: server, signed: true })], now + 1)).toEqual([
-      { token: "s", verdict: "merged", by: "b" },
+      { token: "s", verdict: "merged", by: "b", into: "evt_browser" },
     ]);
     // A redelivery of the merged copy is merged again, not merged twice.
     expect(await d.claim([c("s", ["bk:o1", "id:evt_server"], { holdMs: 30_000, event: server, signed: true })], now + 2)).toEqual([
-      { token: "s", verdict: "merged", by: "b" },
+      { token: "s", verdict: "merged", by: "b", into: "evt_browser" },
     ]);
     // A copy sharing only the server's event_id finds the hold too.
-    expect(await d.claim([c("s2", ["id:evt_server"], { holdMs: 30_000, event: server })], now + 3)).toEqual([{ token: "s2", verdict: "merged", by: "b" }]);
+    expect(await d.claim([c("s2", ["id:evt_server"], { holdMs: 30_000, event: server })], now + 3)).toEqual([{ token: "s2", verdict: "merged", by: "b", into: "evt_browser" }]);
     const out = d.take("b", "msg-1")!;
     expect(out.signed).toBe(true);
     expect(out.event).toMatchObject({ event_id: "evt_browser", value: 129.99, click_ids: { gclid: "g1", fbc: "fb.1.1.x" }, context: { ip: "203.0.113.9" } });
@@ -74,7 +74,7 @@ it("holds the first copy, merges later ones into it, and gives the merged event 
     // After release: the first copy's redelivery is done, later copies are duplicates.
     expect(await d.claim([c("b", ["bk:o1", "id:evt_browser"], { holdMs: 30_000, event: browser })], now + 40_000)).toEqual([{ token: "b", verdict: "done" }]);
     expect(await d.claim([c("late", ["bk:o1"], { holdMs: 30_000, event: browser, signed: true })], now + 40_000)).toEqual([
-      { token: "late", verdict: "duplicate", by: "b" },
+      { token: "late", verdict: "duplicate", by: "b", into: "evt_browser" },
     ]);
     // The same release message redelivered still finds the event; a second release message of this hold does not.
     expect(d.take("b", "msg-1")?.event.event_id).toBe("evt_browser");
