@@ -132,7 +132,7 @@ export const metaContract: ContractModule = {
       name: "skips a website event without a page URL",
       events: [minimalEvent()],
       plan: { signup_completed: "CompleteRegistration" },
-      expect: { requests: [], skipped: [{ event_id: "evt_min_0001", reason: "event_source_url" }] },
+      expect: { requests: [], skipped: [{ event_id: "evt_min_0001", reason: "missing: event_source_url (the page URL" }] },
     },
     {
       name: "classifies an invalid parameter (code 100) as drop",

@@ -40,7 +40,12 @@ function customData(e: CanonicalEvent): Record<string, unknown> {
 export async function metaEvent(e: CanonicalEvent, name: string, o: MetaEventOptions): Promise<Record<string, unknown> | string> {
   const user_data = await userData(e, o.phoneCountry);
   if (o.actionSource === "website" && (!e.page.url || !e.context.user_agent)) {
-    return "Meta needs event_source_url and client_user_agent for website events";
+    // Name what is missing, and where it comes from, so the inspector's reason says what to fix.
+    const missing = [
+      ...(e.page.url ? [] : ["event_source_url (the page URL: send page.url, or load the SDK on the page)"]),
+      ...(e.context.user_agent ? [] : ["client_user_agent (the browser's User-Agent)"]),
+    ];
+    return `Meta needs event_source_url and client_user_agent for website events; missing: ${missing.join(" and ")}`;
   }
   const event: Record<string, unknown> = {
     event_name: name,
