@@ -58,7 +58,7 @@ export function inspectorPage(cfg: Config, forcedDryRun = false): string {
   const data = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>Tagwire inspector</title><style>${CSS}</style>${dev.head}</head><body>
-<header><h1>Tagwire inspector</h1><span class="sp"></span><label>Admin token <input id="token" type="password" autocomplete="off" placeholder="not needed behind Access"></label></header>
+<header><h1>Tagwire inspector</h1><span class="sp"></span><label>Admin token <input id="token" type="password" autocomplete="off" placeholder="${cfg.admin.access ? "not needed behind Access" : cfg.debug ? "not needed on localhost" : "the admin token"}"></label></header>
 ${dev.html}${forced}
 <div id="alerts" class="muted">Alerts…</div>
 ${cfg.debug ? "" : capture}

@@ -133,7 +133,7 @@ export class Ledger extends DurableObject<Env> {
     return ranges.map(([from, to]) =>
       sql
         .exec<{ destination: string; reason: string; auth: number; n: number }>(
-          `SELECT destination, reason, SUM(detail = 'auth') AS auth, COUNT(*) AS n FROM outcomes
+          `SELECT destination, reason, SUM(detail = 'auth' OR detail LIKE 'auth:%') AS auth, COUNT(*) AS n FROM outcomes
            WHERE event_id IN (SELECT event_id FROM events WHERE at >= ? AND at < ? AND state IN ('admitted', 'held'))
            GROUP BY destination, reason`,
           from,

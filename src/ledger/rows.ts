@@ -252,7 +252,7 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
         // retry (drop and auth are always dead letters above)
         const next = retryAt.get(key);
         const limited = r.status === 429 || /rate limit|paced/i.test(r.detail ?? "");
-        outcomes.push({ ...row, reason: limited ? "rate_limited" : "retrying", detail: next ? `attempt ${next.attempt} of the retry window` : "", status: r.status, excerpt: excerptOf(r.detail), next_at: next?.at ?? null });
+        outcomes.push({ ...row, reason: limited ? "rate_limited" : "retrying", detail: next ? `failed attempt ${next.attempt}; retried until the destination's freshness window ends` : "", status: r.status, excerpt: excerptOf(r.detail), next_at: next?.at ?? null });
       }
     }
   }
@@ -265,13 +265,19 @@ export async function ledgerRows(cfg: Config, b: BatchOutcome, now: number): Pro
   return { events, outcomes, renamed };
 }
 
+/** What a person reads for each kind of dead letter; the detail starts with the kind (alerts count `auth:`). */
+const DEAD_DETAIL: Record<string, string> = {
+  drop: "drop: the vendor refused the event (its answer says why); fix the cause, then npm run replay",
+  auth: "auth: the vendor refused the credentials (401/403); fix the destination's secret, then npm run replay",
+  expired: "expired: retries outlived the destination's freshness window",
+};
+
 /**
- * A dead letter's row. The detail is the outcome kind (drop, auth, expired: alerts count `auth`) with the
- * vendor's answer as the excerpt; a message the consumer itself failed on has no vendor answer, so its
- * explanation is the detail.
+ * A dead letter's row: a sentence per kind as the detail, the vendor's answer as the excerpt; a message the
+ * consumer itself failed on has no vendor answer, so its explanation is the detail.
  */
 function deadRow(d: DeadLetterInput): Pick<OutcomeRow, "reason" | "detail" | "status" | "excerpt" | "attempt"> {
   const reason = d.reason === "expired" ? "expired" : "dead_lettered";
   if (d.reason === "consumer") return { reason, detail: d.body, status: d.status, excerpt: "", attempt: d.attempts };
-  return { reason, detail: d.reason, status: d.status, excerpt: excerptOf(d.body), attempt: d.attempts };
+  return { reason, detail: DEAD_DETAIL[d.reason] ?? d.reason, status: d.status, excerpt: excerptOf(d.body), attempt: d.attempts };
 }

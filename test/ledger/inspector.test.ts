@@ -176,3 +176,16 @@ describe("a copy that went nowhere on its own", () => {
     expect(winner.outcomes.map((o) => [o.destination, o.reason]).sort()).toEqual(t.all.map((d) => [d, "held"]).sort());
   });
 });
+
+describe("a dead letter's reason", () => {
+  it("says what happened and what to do, with the vendor's answer as the excerpt", async () => {
+    const t = ledgerConfig();
+    await scriptDouble(t.bucket, [{ status: 400, body: '{"error":"bad payload"}', times: 1 }]);
+    const id = `evt_${crypto.randomUUID()}`;
+    await send({ name: "lead_submitted", event_id: id, properties: { lead_id: "l_dead" } }, { config: t.config });
+    const b = (await (await get(`/inspector/event?id=${id}`, t.config)).json()) as { outcomes: { destination: string; reason: string; detail: string; excerpt: string }[] };
+    const live = b.outcomes.find((o) => o.destination === t.live)!;
+    expect(live).toMatchObject({ reason: "dead_lettered", detail: "drop: the vendor refused the event (its answer says why); fix the cause, then npm run replay" });
+    expect(live.excerpt).toContain("bad payload");
+  });
+});
