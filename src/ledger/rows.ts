@@ -137,7 +137,8 @@ function summary(e: CanonicalEvent, dedupe: string): Summary {
     path: e.page.path,
     violations: (e.violations ?? []).slice(0, MAX_VIOLATIONS).map((v) => ({ rule: v.rule, path: v.path, message: v.message.slice(0, 200) })),
     geo: g.country ? [g.country, g.region_code].filter(Boolean).join("/") : null,
-    device: [d.type, d.os, d.browser].filter(Boolean).join(" · "),
+    // A device type of "bot" beside "bot: no" reads as a contradiction: an event without a browser says so.
+    device: !e.context.bot && d.type === "bot" ? (e.context.user_agent ? "automated client (allowed)" : "no browser (no User-Agent)") : [d.type, d.os, d.browser].filter(Boolean).join(" · "),
     bot: e.context.bot ? botSignal(e) : null,
     consent: { analytics: e.consent.analytics, ads: e.consent.ads, ad_user_data: e.consent.ad_user_data, gpc: e.consent.gpc },
     merged_from: (e.merged_from ?? []).map((m) => ({ event_id: m.event_id, source: m.source, signed: m.signed })),
