@@ -70,7 +70,7 @@ function row(e) {
     h("td", {}, time(e.at)),
     h("td", {}, h("b", {}, e.name), h("div", { class: "copy" }, e.event_id)),
     h("td", {}, e.source),
-    h("td", {}, e.order_id || "", e.value !== null ? h("div", { class: "copy" }, e.value + " " + (e.currency || "")) : null),
+    h("td", {}, e.order_id || "", e.value !== null ? h("div", { class: "copy" }, e.value + " " + (e.currency || "") + (e.estimated ? " (estimated)" : "")) : null),
     h("td", {}, copyState(e), info.bot ? h("div", { class: "bot" }, "bot: " + info.bot) : null, e.outcomes.map(chip)));
 }
 function render(events) {
