@@ -65,12 +65,12 @@ function copyState(e) {
   return e.state !== "admitted" ? h("span", { class: "chip not_sent" }, "copy " + e.state) : null;
 }
 function row(e) {
-  const info = JSON.parse(e.info);
+  const info = e.info;
   return h("tr", { "data-id": e.event_id, class: e.event_id === openId ? "sel" : null, onclick: () => open(e.event_id) },
     h("td", {}, time(e.at)),
     h("td", {}, h("b", {}, e.name), h("div", { class: "copy" }, e.event_id)),
     h("td", {}, e.source),
-    h("td", {}, e.order_id || "", e.value !== null ? h("div", { class: "copy" }, e.value + " " + (e.currency || "")) : null),
+    h("td", {}, e.order_id || "", e.value !== null ? h("div", { class: "copy" }, e.value + " " + (e.currency || "") + (e.estimated ? " (estimated)" : "")) : null),
     h("td", {}, copyState(e), info.bot ? h("div", { class: "bot" }, "bot: " + info.bot) : null, e.outcomes.map(chip)));
 }
 function render(events) {

@@ -62,9 +62,12 @@ export class Ledger extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS events (
       event_id TEXT NOT NULL, id TEXT NOT NULL, day TEXT NOT NULL, at INTEGER NOT NULL, name TEXT NOT NULL,
       source TEXT NOT NULL, state TEXT NOT NULL, by TEXT, anon TEXT, user TEXT, order_id TEXT, value REAL,
-      currency TEXT, info TEXT NOT NULL, keys TEXT, PRIMARY KEY (event_id, id)) WITHOUT ROWID`);
+      currency TEXT, info TEXT NOT NULL, keys TEXT, estimated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (event_id, id)) WITHOUT ROWID`);
     // Objects created before erasure reached the ledger lack the person's hashed keys column.
-    if (!sql.exec<{ name: string }>("PRAGMA table_info(events)").toArray().some((c) => c.name === "keys")) sql.exec("ALTER TABLE events ADD COLUMN keys TEXT");
+    const cols = new Set(sql.exec<{ name: string }>("PRAGMA table_info(events)").toArray().map((c) => c.name));
+    if (!cols.has("keys")) sql.exec("ALTER TABLE events ADD COLUMN keys TEXT");
+    // Likewise the mark of a value that is the plan's estimate (older rows read as actual values).
+    if (!cols.has("estimated")) sql.exec("ALTER TABLE events ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0");
     sql.exec("CREATE INDEX IF NOT EXISTS events_at ON events (at)");
     sql.exec(`CREATE TABLE IF NOT EXISTS outcomes (
       event_id TEXT NOT NULL, destination TEXT NOT NULL, day TEXT NOT NULL, at INTEGER NOT NULL, name TEXT NOT NULL,
@@ -86,12 +89,12 @@ export class Ledger extends DurableObject<Env> {
       }
       for (const e of events) {
         sql.exec(
-          `INSERT INTO events (event_id, id, day, at, name, source, state, by, anon, user, order_id, value, currency, info, keys)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO events (event_id, id, day, at, name, source, state, by, anon, user, order_id, value, currency, info, keys, estimated)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (event_id, id) DO UPDATE SET state = excluded.state, info = excluded.info, value = excluded.value,
-             currency = excluded.currency, order_id = excluded.order_id
+             currency = excluded.currency, order_id = excluded.order_id, estimated = excluded.estimated
            WHERE (CASE excluded.state WHEN 'held' THEN 0 ELSE 1 END) > ${COPY_RANK}`,
-          e.event_id, e.id, e.day, e.at, e.name, e.source, e.state, e.by, e.anon, e.user, e.order_id, e.value, e.currency, e.info, e.keys,
+          e.event_id, e.id, e.day, e.at, e.name, e.source, e.state, e.by, e.anon, e.user, e.order_id, e.value, e.currency, e.info, e.keys, e.estimated ? 1 : 0,
         );
       }
       for (const o of outcomes) {
@@ -181,7 +184,8 @@ export class Ledger extends DurableObject<Env> {
     const sql = this.db();
     const events = sql
       .exec<Record<string, SqlStorageValue>>(`SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at DESC LIMIT ${limit}`, ...args)
-      .toArray() as unknown as EventRow[];
+      .toArray()
+      .map((r) => ({ ...r, estimated: r.estimated === 1 })) as unknown as EventRow[];
     const ids = [...new Set(events.map((e) => e.event_id))];
     const outcomes = new Map<string, OutcomeRow[]>();
     for (let i = 0; i < ids.length; i += 90) {
@@ -205,8 +209,8 @@ export class Ledger extends DurableObject<Env> {
   conversions(from: number, to: number, limit: number): ReconcileRow[] {
     const sql = this.db();
     const rows = sql
-      .exec<{ event_id: string; order_id: string | null; name: string; at: number; value: number | null; currency: string | null; outcomes: string | null }>(
-        `SELECT e.event_id, e.order_id, e.name, e.at, e.value, e.currency,
+      .exec<{ event_id: string; order_id: string | null; name: string; at: number; value: number | null; currency: string | null; estimated: number; outcomes: string | null }>(
+        `SELECT e.event_id, e.order_id, e.name, e.at, e.value, e.currency, e.estimated,
            (SELECT json_group_object(o.destination, o.reason) FROM outcomes o WHERE o.event_id = e.event_id) AS outcomes
          FROM events e WHERE e.state IN ('admitted', 'held') AND (e.order_id IS NOT NULL OR e.value IS NOT NULL) AND e.at >= ? AND e.at < ?
          ORDER BY e.at LIMIT ?`,
@@ -223,6 +227,7 @@ export class Ledger extends DurableObject<Env> {
       accepted_at: new Date(r.at).toISOString(),
       value: r.value,
       currency: r.currency,
+      estimated: r.estimated === 1,
       // Plain objects cross RPC (null-prototype ones do not); destination ids are config keys, [a-z][a-z0-9_]*.
       outcomes: JSON.parse(r.outcomes ?? "{}") as Record<string, string>,
     }));

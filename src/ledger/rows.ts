@@ -32,6 +32,8 @@ export interface EventRow {
   order_id: string | null;
   value: number | null;
   currency: string | null;
+  /** The value is the plan's estimate (fixed, or close rate × deal size), not an amount the visitor paid. */
+  estimated: boolean;
   /** The timeline's summary (Summary as JSON). */
   info: string;
   /** The event's identity-graph keys (src/identity/graph/nodes.ts), each hashed again with hashId, space-separated: erasure matches on them. */
@@ -162,6 +164,7 @@ async function eventRow(cfg: Config, e: CanonicalEvent, id: string, state: CopyS
     order_id: businessKeyOf(cfg, e),
     value: e.value,
     currency: e.currency,
+    estimated: e.value_kind === "estimated",
     info: JSON.stringify(summary(e, dedupe)),
     keys: (await Promise.all(keysOf(await nodesOf(e)).map(hashId))).join(" ") || null,
   };

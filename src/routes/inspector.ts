@@ -11,7 +11,7 @@
 import { debugLog } from "../debug/record.ts";
 import type { RecordedRequest } from "../delivery/deliver.ts";
 import type { Received } from "../debug/received.ts";
-import type { CanonicalEvent } from "../event/canonical.ts";
+import type { CanonicalEvent, EventSource } from "../event/canonical.ts";
 import { HttpError, json } from "../http/responses.ts";
 import { inspectorCsp, inspectorPage } from "../inspector/page.ts";
 import type { LedgerQuery } from "../ledger/Ledger.ts";
@@ -24,6 +24,8 @@ import { alertsOf } from "../alerts/Alerts.ts";
 import { isForcedDryRun } from "../config/bundled.ts";
 
 const CLASSES = new Set(["delivered", "not_sent", "dead", "pending"]);
+/** The canonical event's sources (src/event/canonical.ts EventSource). */
+const SOURCES: readonly EventSource[] = ["browser", "pixel", "server"];
 
 function intParam(q: URLSearchParams, name: string, dflt: number, max: number): number {
   const raw = q.get(name);
@@ -60,6 +62,9 @@ export async function inspectorEvents(request: Request, rc: RouteContext): Promi
   if (q.destination !== undefined && !Object.hasOwn(rc.cfg.destinations, q.destination)) {
     throw new HttpError(400, "invalid_query", [{ path: "destination", message: `unknown destination (known: ${Object.keys(rc.cfg.destinations).join(", ")})` }]);
   }
+  if (q.source !== undefined && !(SOURCES as readonly string[]).includes(q.source)) {
+    throw new HttpError(400, "invalid_query", [{ path: "source", message: `unknown source (known: ${SOURCES.join(", ")})` }]);
+  }
   const outcome = p.get("outcome");
   if (outcome) {
     if (!(outcome in REASONS) && !CLASSES.has(outcome)) {
@@ -72,7 +77,8 @@ export async function inspectorEvents(request: Request, rc: RouteContext): Promi
   const days = recentDays(rc, intParam(p, "days", text ? 7 : 2, 31));
   const events = await listEvents(rc.env, rc.cfg, days, q);
   return json(200, {
-    events,
+    // info as an object, as P/inspector/event gives it.
+    events: events.map((e) => ({ ...e, info: JSON.parse(e.info) as unknown })),
     destinations: Object.keys(rc.cfg.destinations),
     reasons: Object.keys(REASONS),
     copy_states: COPY_STATES,

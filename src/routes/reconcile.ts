@@ -1,7 +1,8 @@
 /**
  * P/admin/reconcile?since=YYYY-MM-DD&until=…: the ledger's conversions (events with a business key or a
  * value) accepted in those days, each destination's outcome, and totals per destination. POST a CRM export
- * as the body (text/csv; columns named by order_column, amount_column, date_column) to compare with it.
+ * as the body (text/csv; columns named by order_id_column, amount_column, date_column and, optionally,
+ * currency_column; without it the amounts are taken to be in the plan's default currency) to compare with it.
  */
 import { HttpError, json } from "../http/responses.ts";
 import { readText } from "../http/body.ts";
@@ -20,7 +21,7 @@ export async function reconcile(request: Request, rc: RouteContext): Promise<Res
   const p = new URL(request.url).searchParams;
   const { since, until } = dayRange(p, rc.now, 7);
   const cols: CrmColumns = { ...DEFAULT_COLUMNS };
-  for (const k of ["order_id", "amount", "date"] as const) {
+  for (const k of ["order_id", "amount", "date", "currency"] as const) {
     const v = p.get(`${k}_column`);
     if (v) cols[k] = v;
   }
@@ -33,6 +34,6 @@ export async function reconcile(request: Request, rc: RouteContext): Promise<Res
   }
   const { rows, truncated } = await listConversions(rc.env, rc.cfg, daysBetween(since, until), RECONCILE_MAX);
   const body: Record<string, unknown> = { since, until, truncated, totals: totalsOf(rows), events: rows };
-  if (crm) body.crm = compare(rows, crm.orders, since, until, crm.problems);
+  if (crm) body.crm = compare(rows, crm.orders, since, until, crm.problems, { column: cols.currency ?? null, fallback: rc.cfg.plan.default_currency });
   return json(200, body);
 }

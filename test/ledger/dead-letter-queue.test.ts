@@ -17,7 +17,7 @@ import { purchase, scriptDouble, send, testEnv } from "../helpers/worker.ts";
 import type { DayCounts, DestinationCounts } from "../../src/ledger/counts.ts";
 import { get, identity, ledgerConfig, todayCounts } from "./helpers.ts";
 
-type Listed = { event_id: string; state: string; info: string; outcomes: { destination: string; reason: string; detail: string; attempt: number }[] };
+type Listed = { event_id: string; state: string; info: { dedupe: string }; outcomes: { destination: string; reason: string; detail: string; attempt: number }[] };
 
 const lead = () => ({ name: "lead_submitted", event_id: `evt_${crypto.randomUUID()}`, properties: { lead_id: `l_${crypto.randomUUID()}` } });
 
@@ -75,7 +75,7 @@ it("records an ingest message's events, never deduped, as accepted and dead_lett
 
   const e = await inspect(t.config, event!.event_id);
   expect(e.state).toBe("admitted");
-  expect(JSON.parse(e.info).dedupe).toContain("dead-letter queue");
+  expect(e.info.dedupe).toContain("dead-letter queue");
   expect(reasonsOf(e)).toEqual({ [t.live]: "dead_lettered", [t.dry]: "dead_lettered", [t.only]: "dead_lettered" });
   for (const o of e.outcomes) expect(o.detail).toMatch(/delivery consumer itself failed on this message/);
 

@@ -47,7 +47,7 @@ describe("P/admin/reconcile", () => {
       ["R-1002", 50, "delivered", "dry_run", "rule_skipped"],
       ["R-1003", 20, "delivered", "dry_run", "rule_skipped"],
     ]);
-    expect(b.totals[t.live]).toEqual({ events: 3, delivered: 3, delivered_value: 1320, not_sent: 0, dead: 0, pending: 0 });
+    expect(b.totals[t.live]).toEqual({ events: 3, delivered: 3, delivered_value: { USD: 1320 }, estimated_value: {}, not_sent: 0, dead: 0, pending: 0 });
     expect(b.totals[t.dry]).toMatchObject({ events: 3, delivered: 0, not_sent: 3 });
 
     expect(b.crm.missing_in_tagwire.map((o) => o.order_id)).toEqual(["R-1004"]);
@@ -56,6 +56,53 @@ describe("P/admin/reconcile", () => {
     expect(b.crm.matched).toBe(1);
     expect(b.crm.orders).toBe(3); // R-0999 is outside the range
     expect(b.crm.problems).toEqual([{ path: "line 6", message: 'amount "n/a" is not a number' }]);
+    expect(b.crm.currency).toEqual({ column: null, assumed: "USD" });
+  });
+
+  it("totals each currency apart, keeps the plan's estimated values apart, and compares values only in the same currency", async () => {
+    const t = ledgerConfig();
+    const q = queueFor(t.config, testEnv);
+    const o = { config: t.config, extraEnv: { DELIVERY_QUEUE: q } };
+    const now = new Date().toISOString();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const r1 = `R-1001-${tag}`;
+    const r2 = `R-1002-${tag}`;
+    await send(purchase({ event_id: `evt_${crypto.randomUUID()}`, time: now, properties: { order_id: r1, value: 1250, currency: "USD" } }), o);
+    await send(purchase({ event_id: `evt_${crypto.randomUUID()}`, time: now, properties: { order_id: r2, value: 55, currency: "EUR" } }), o);
+    await send(purchase({ event_id: `evt_${crypto.randomUUID()}`, time: now, properties: { order_id: `T-3-${tag}`, value: 30 } }), o);
+    // The plan values a lead at close_rate 0.1 × average deal 5000: an estimate, not money received.
+    await send({ name: "lead_submitted", event_id: `evt_${crypto.randomUUID()}`, time: now, properties: { lead_id: `L-${tag}` } }, o);
+
+    const crm = `Order Number,Total,Created At\n${r1},"1,250.00",${today}T09:15:00Z\n${r2},55.00,${today}T10:02:00Z\nL-${tag},2000.00,${today}T11:00:00Z\n`;
+    const post = (cols: string, body: string) =>
+      call(new Request(`${BASE}${P}/admin/reconcile?since=${today}&until=${today}&${cols}`, { method: "POST", headers: { ...ADMIN, "content-type": "text/csv" }, body }), { config: t.config });
+    const res = await post(COLS, crm);
+    expect(res.status).toBe(200);
+    const b = (await res.json()) as { events: ReconcileRow[]; totals: Record<string, DestinationTotals>; crm: CrmComparison };
+
+    expect(b.totals[t.live]).toEqual({ events: 4, delivered: 4, delivered_value: { USD: 1280, EUR: 55 }, estimated_value: { USD: 500 }, not_sent: 0, dead: 0, pending: 0 });
+    expect(b.events.find((e) => e.order_id === `L-${tag}`)).toMatchObject({ value: 500, currency: "USD", estimated: true });
+    expect(b.events.find((e) => e.order_id === r1)).toMatchObject({ estimated: false });
+
+    // No currency column: the CRM's amounts are taken as the plan's default currency (USD), and said so.
+    expect(b.crm.currency).toEqual({ column: null, assumed: "USD" });
+    expect(b.crm.value).toEqual({ USD: 3305 });
+    expect(b.crm.matched).toBe(1);
+    expect(b.crm.value_mismatches).toEqual([]);
+    // The lead's 500 is the plan's estimate: listed beside the CRM's amount, not a mismatch.
+    expect(b.crm.estimated).toEqual([expect.objectContaining({ order_id: `L-${tag}`, crm: 2000, tagwire: 500, tagwire_currency: "USD" })]);
+    expect(b.crm.currency_mismatches).toEqual([expect.objectContaining({ order_id: r2, crm: 55, crm_currency: "USD", tagwire: 55, tagwire_currency: "EUR" })]);
+
+    // With the CRM's currency column, the EUR order is compared and matches.
+    const withCol = `Order Number,Total,Cur,Created At\n${r1},"1,250.00",usd,${today}T09:15:00Z\n${r2},55.00,EUR,${today}T10:02:00Z\n`;
+    const c = ((await (await post(`${COLS}&currency_column=Cur`, withCol)).json()) as { crm: CrmComparison }).crm;
+    expect(c.currency).toEqual({ column: "Cur", assumed: null });
+    expect(c.value).toEqual({ USD: 1250, EUR: 55 });
+    expect([c.matched, c.currency_mismatches, c.value_mismatches]).toEqual([2, [], []]);
+
+    const missing = await post(`${COLS}&currency_column=Currency`, withCol);
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(await missing.json())).toContain('"path":"currency_column"');
   });
 
   it("answers 400 naming the column the CSV lacks, and the bad day", async () => {
