@@ -39,7 +39,7 @@ describe("P/inspector/events", () => {
     const list = ((await res.json()) as { events: { event_id: string; info: unknown; value: number | null; estimated: boolean }[] }).events;
     const l = list.find((e) => e.event_id === lead)!;
     const b = list.find((e) => e.event_id === buy)!;
-    expect(l.info).toMatchObject({ dedupe: "admitted: first copy" });
+    expect(l.info).toMatchObject({ dedupe: "first copy" });
     expect([l.value, l.estimated]).toEqual([500, true]);
     expect([b.value, b.estimated]).toEqual([10, false]);
 
