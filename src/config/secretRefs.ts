@@ -43,10 +43,12 @@ export function secretRefs(cfg: Config): SecretRef[] {
       refs.push({ name: cfg.archive.previous_key_secret, path: "archive.previous_key_secret", required: false, data: false, effect: "archive objects sealed with the previous key are unreadable to backfills" });
     }
   }
-  // Only a live destination dead-letters what it could not deliver (a dry run never does).
+  // Only a live destination dead-letters what it could not deliver (a dry run never does): the demo needs no key.
   const live = Object.values(cfg.destinations).some((d) => d.enabled && d.mode !== "dry_run");
-  refs.push({ name: cfg.dead_letters.key_secret, path: "dead_letters.key_secret", required: false, data: live, effect: "dead letters (with personal data) are stored unencrypted" });
-  if (cfg.dead_letters.previous_key_secret) {
+  if (live) {
+    refs.push({ name: cfg.dead_letters.key_secret, path: "dead_letters.key_secret", required: false, data: true, effect: "dead letters (with personal data) are stored unencrypted" });
+  }
+  if (live && cfg.dead_letters.previous_key_secret) {
     refs.push({ name: cfg.dead_letters.previous_key_secret, path: "dead_letters.previous_key_secret", required: false, data: false, effect: "dead letters sealed with the previous key cannot be replayed" });
   }
   if (cfg.alerts.enabled && cfg.alerts.webhook_secret) {
@@ -57,7 +59,7 @@ export function secretRefs(cfg: Config): SecretRef[] {
     path: "admin.token_secret",
     required: false,
     data: false,
-    effect: cfg.admin.access ? "admin endpoints and the inspector accept Cloudflare Access only" : "admin endpoints and the inspector refuse everyone",
+    effect: cfg.admin.access ? "admin endpoints and the inspector accept Cloudflare Access only" : "admin endpoints and the inspector accept no bearer token",
   });
   return refs;
 }
