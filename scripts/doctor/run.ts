@@ -161,11 +161,17 @@ export async function doctor(input: DoctorInput): Promise<Verdict[]> {
     out.push({ check: "secrets", status: "skip", detail: input.secrets.why });
   } else {
     const have = input.secrets.names;
-    const missing = secretRefs(cfg).filter((r) => r.required && !have.has(r.name));
+    const absent = secretRefs(cfg).filter((r) => !have.has(r.name));
+    const missing = absent.filter((r) => r.required);
+    // Optional ones lose a feature, not the events: a warning that says which.
+    const optional = absent.filter((r) => !r.required);
+    const fix = (list: typeof absent) => [...new Set(list.map((m) => `npx wrangler secret put ${m.name}`))].join("; ");
     out.push(
       missing.length
-        ? { check: "secrets", status: "fail", detail: `missing in ${input.secrets.from}: ${missing.map((m) => `${m.name} (${m.path})`).join(", ")}`, fix: missing.map((m) => `npx wrangler secret put ${m.name}`).join("; ") }
-        : { check: "secrets", status: "ok", detail: `every secret the config names is in ${input.secrets.from}` },
+        ? { check: "secrets", status: "fail", detail: `missing in ${input.secrets.from}: ${missing.map((m) => `${m.name} (${m.path})`).join(", ")}`, fix: fix(missing) }
+        : optional.length
+          ? { check: "secrets", status: "warn", detail: `missing in ${input.secrets.from}: ${optional.map((m) => `${m.name} (${m.effect})`).join("; ")}`, fix: fix(optional) }
+          : { check: "secrets", status: "ok", detail: `every secret the config names is in ${input.secrets.from}` },
     );
   }
 

@@ -49,7 +49,13 @@ export function evaluate(cfg: Config, o: Observed): Finding[] {
     }
 
     const auth = n("auth");
-    push("auth", auth > 0, `${auth} ${auth === 1 ? "delivery" : "deliveries"} refused for authentication (401/403) in the last ${win}: check the destination's secret`);
+    push(
+      "auth",
+      auth > 0,
+      auth > 0
+        ? `${auth} ${auth === 1 ? "delivery" : "deliveries"} refused for authentication (401/403) in the last ${win}: check the destination's secret`
+        : `no delivery refused for authentication in the last ${win}`,
+    );
 
     // Deliveries that were attempted: what the vendor answered for. Skips (consent, unmapped…), held copies and
     // our own rate-limit pacing say nothing about the vendor.
@@ -57,17 +63,19 @@ export function evaluate(cfg: Config, o: Observed): Finding[] {
     const failed = dead + n("retrying");
     const attempted = failed + n("delivered");
     const enough = attempted >= a.min_events;
+    // A rate of too few deliveries is not judged: the summary says so, or "100% … firing: false" reads as a bug.
+    const unjudged = enough ? "" : `not judged: ${attempted} ${attempted === 1 ? "delivery" : "deliveries"}, under min_events = ${a.min_events}; `;
     const failRate = attempted ? failed / attempted : 0;
     push(
       "failure_rate",
       enough && failRate > a.failure_rate,
-      `${pct(failRate)} of deliveries failing (${failed} of ${attempted} retrying or dead) in the last ${win}; threshold ${pct(a.failure_rate)}`,
+      `${unjudged}${pct(failRate)} of deliveries failing (${failed} of ${attempted} retrying or dead) in the last ${win}; threshold ${pct(a.failure_rate)}`,
     );
     const deadRate = attempted ? dead / attempted : 0;
     push(
       "dead_letter_rate",
       enough && deadRate > a.dead_letter_rate,
-      `${pct(deadRate)} of deliveries dead-lettered (${dead} of ${attempted}) in the last ${win}; threshold ${pct(a.dead_letter_rate)}`,
+      `${unjudged}${pct(deadRate)} of deliveries dead-lettered (${dead} of ${attempted}) in the last ${win}; threshold ${pct(a.dead_letter_rate)}`,
     );
 
     if (a.traffic_drop_ratio > 0 && o.previous.length > 0) {

@@ -49,8 +49,9 @@ export async function archiveBatch(cfg: Config, env: Env, events: readonly Canon
   try {
     const a = await archiveOf(cfg, env);
     if ("off" in a) {
-      // Once per isolate, unless it was turned off on purpose.
-      if (cfg.archive.enabled && warned !== a.off) console.error(`tagwire: events not archived: ${a.off}`);
+      // Once per isolate, unless it was turned off on purpose; a warning: deliveries go on, and P/health and
+      // config:check name what is missing.
+      if (cfg.archive.enabled && warned !== a.off) console.warn(`tagwire: events not archived: ${a.off}`);
       warned = a.off;
       return;
     }

@@ -5,9 +5,9 @@
  */
 import { parse as parseToml } from "smol-toml";
 import type { z } from "zod";
-import { definitionOf } from "../destinations/registry.ts";
 import { formatPath } from "./load.ts";
 import { Config } from "./schema.ts";
+import { secretRefs } from "./secretRefs.ts";
 
 export interface Finding {
   level: "error" | "warning";
@@ -24,20 +24,7 @@ export interface CheckInput {
   raw?: unknown;
 }
 
-/** Every secret name the config refers to, with the key that names it and whether a miss matters. */
-export function secretRefs(cfg: Config): { name: string; path: string; required: boolean }[] {
-  const refs: { name: string; path: string; required: boolean }[] = [];
-  for (const [id, d] of Object.entries(cfg.destinations)) {
-    for (const key of definitionOf(d.type).secretKeys) {
-      const name = (d as Record<string, unknown>)[key];
-      // A dry_run or disabled destination never sends, so its secret may be absent.
-      if (typeof name === "string") refs.push({ name, path: `destinations.${id}.${key}`, required: d.enabled && d.mode !== "dry_run" });
-    }
-  }
-  for (const [id, s] of Object.entries(cfg.sources)) refs.push({ name: s.secret, path: `sources.${id}.secret`, required: true });
-  refs.push({ name: cfg.admin.token_secret, path: "admin.token_secret", required: false });
-  return refs;
-}
+export { secretRefs, type SecretRef } from "./secretRefs.ts";
 
 /** True when a cookie with Domain=`domain` is sent to `host` (RFC 6265 §5.1.3 domain-match). */
 export function domainCovers(domain: string, host: string): boolean {
@@ -75,12 +62,11 @@ export function checkConfig(cfg: Config, input: CheckInput): Finding[] {
 
   if (input.secrets) {
     for (const ref of secretRefs(cfg)) {
-      // A dry_run or disabled destination never sends: its secret may stay unset.
-      if (input.secrets.has(ref.name) || (!ref.required && !ref.path.startsWith("admin."))) continue;
+      if (input.secrets.has(ref.name)) continue;
       out.push({
         level: ref.required ? "error" : "warning",
         path: ref.path,
-        message: `secret ${ref.name} is not set (wrangler secret put ${ref.name}; locally a line in .dev.vars)`,
+        message: `secret ${ref.name} is not set: ${ref.effect} (wrangler secret put ${ref.name}; locally a line in .dev.vars)`,
       });
     }
   }

@@ -4,7 +4,7 @@
  * most once per window per condition, and the inspector shows the state.
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { backlogOf } from "../../src/delivery/Backlog.ts";
 import type { Env } from "../../src/env.ts";
@@ -45,7 +45,7 @@ function setup(alerts: Record<string, unknown> = {}) {
   };
 }
 
-type State = { alerts: { destination: string; condition: string; firing: boolean; summary: string }[]; last_run: number | null; webhook: boolean };
+type State = { alerts: { destination: string; condition: string; firing: boolean; summary: string }[]; last_run: number | null; last_error: string | null; webhook: boolean };
 async function state(config: unknown): Promise<State> {
   const res = await get("/inspector/alerts", config);
   expect(res.status).toBe(200);
@@ -174,5 +174,45 @@ describe("alerts on the Cron Trigger", () => {
     expect(firing(s, t.live)).toEqual(["down"]);
     expect((await get("/inspector/alerts", t.config, {})).status).toBe(401);
     await backlogOf(testEnv, t.live).recovered(now + 1000);
+  });
+
+  it("logs no error and shows no last error without a webhook: that is a documented setup, not a failure", async () => {
+    const t = setup({ webhook_secret: undefined });
+    const now = Date.now();
+    await backlogOf(testEnv, t.live).park([], { destination: t.live, now, failedSince: now });
+    const errors = vi.spyOn(console, "error");
+    try {
+      await t.cron(now);
+      await t.cron(now + 5 * MIN);
+      expect(errors.mock.calls.filter((c) => String(c[0]).includes("alerts"))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+    const s = await state(t.config);
+    expect(s.last_error).toBeNull();
+    expect(s.webhook).toBe(false);
+    await backlogOf(testEnv, t.live).recovered(now + 6 * MIN);
+  });
+
+  it("says a rate was not judged under min_events instead of reporting 100% as not firing", async () => {
+    const t = setup({ min_events: 10 });
+    await scriptDouble(t.bucket, [{ status: 400, body: '{"error":"bad event"}', times: 10 }]);
+    await t.sendEvents(3);
+    await t.cron(Date.now() + 1000);
+    const s = await state(t.config);
+    const dead = s.alerts.find((a) => a.destination === t.live && a.condition === "dead_letter_rate")!;
+    expect(dead.firing).toBe(false);
+    expect(dead.summary).toMatch(/^not judged: 3 deliveries, under min_events = 10; 100% of deliveries dead-lettered \(3 of 3\)/);
+    expect(s.alerts.find((a) => a.destination === t.live && a.condition === "failure_rate")!.summary).toContain("not judged: 3 deliveries, under min_events = 10");
+  });
+
+  it("tells to check the destination's secret only when there were auth failures", async () => {
+    const t = setup();
+    await t.sendEvents(2);
+    await t.cron(Date.now() + 1000);
+    const auth = (await state(t.config)).alerts.find((a) => a.destination === t.live && a.condition === "auth")!;
+    expect(auth.firing).toBe(false);
+    expect(auth.summary).not.toContain("check the destination's secret");
+    expect(auth.summary).toBe("no delivery refused for authentication in the last 60 min");
   });
 });

@@ -32,6 +32,13 @@ describe("the config file bundled into the Worker", () => {
     expect(body).toMatchObject({ status: "ok", version: "demo", events_in_plan: 3 });
   });
 
+  it("runs the demo out of the box: no archive key needed, nothing missing that loses data", async () => {
+    const bare = { ...noVar, TAGWIRE_ARCHIVE_KEY: undefined, TAGWIRE_DEAD_LETTER_KEY: undefined } as unknown as Env;
+    const { body } = await health(devWorker, bare);
+    expect(body.status).toBe("ok");
+    expect(body.missing_secrets.map((m: { path: string }) => m.path)).not.toContain("archive.key_secret");
+  });
+
   it("is replaced by a TAGWIRE_CONFIG var when one is set", async () => {
     const { body } = await health(worker, testEnv);
     expect(body.version).toBe("test");

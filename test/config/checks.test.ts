@@ -14,6 +14,7 @@ const base = (over: Partial<ConfigInput> = {}): ConfigInput => ({
   sources: { crm: { secret: "CRM_SIGNING_SECRET" } },
   ...over,
 });
+const KEYS = ["TAGWIRE_ARCHIVE_KEY", "TAGWIRE_DEAD_LETTER_KEY"];
 const check = (raw: ConfigInput, secrets: string[] | null, production = false) =>
   checkConfig(Config.parse(raw), { secrets: secrets && new Set(secrets), production, raw });
 
@@ -25,11 +26,27 @@ describe("config checks", () => {
   });
 
   it("does not ask for the secret of a dry_run destination, and is silent when every secret exists", () => {
-    expect(check(base(), ["HOOK_SECRET", "CRM_SIGNING_SECRET", "TAGWIRE_ADMIN_TOKEN"])).toEqual([]);
+    expect(check(base(), ["HOOK_SECRET", "CRM_SIGNING_SECRET", "TAGWIRE_ADMIN_TOKEN", ...KEYS])).toEqual([]);
+  });
+
+  it("warns about every other secret the config names: the archive and dead-letter keys, the alerts webhook, the user-id secret", () => {
+    const raw = base({ alerts: { webhook_secret: "ALERTS_HOOK" }, identity: { verify_user_id: true } });
+    const findings = check(raw, ["HOOK_SECRET", "CRM_SIGNING_SECRET", "TAGWIRE_ADMIN_TOKEN"]);
+    expect(findings.map((f) => [f.level, f.path])).toEqual([
+      ["warning", "identity.secret"],
+      ["warning", "archive.key_secret"],
+      ["warning", "dead_letters.key_secret"],
+      ["warning", "alerts.webhook_secret"],
+    ]);
+    expect(findings.find((f) => f.path === "archive.key_secret")!.message).toBe(
+      "secret TAGWIRE_ARCHIVE_KEY is not set: archive off: events are not archived, so there is no backfill source (wrangler secret put TAGWIRE_ARCHIVE_KEY; locally a line in .dev.vars)",
+    );
+    // The archive turned off needs no key.
+    expect(check(base({ archive: { enabled: false } }), ["HOOK_SECRET", "CRM_SIGNING_SECRET", "TAGWIRE_ADMIN_TOKEN", "TAGWIRE_DEAD_LETTER_KEY"])).toEqual([]);
   });
 
   it("warns when the admin token is missing and skips secrets when their names are unknown", () => {
-    expect(check(base(), ["HOOK_SECRET", "CRM_SIGNING_SECRET"])).toEqual([expect.objectContaining({ level: "warning", path: "admin.token_secret" })]);
+    expect(check(base(), ["HOOK_SECRET", "CRM_SIGNING_SECRET", ...KEYS])).toEqual([expect.objectContaining({ level: "warning", path: "admin.token_secret" })]);
     expect(check(base(), null)).toEqual([]);
   });
 

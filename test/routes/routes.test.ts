@@ -52,6 +52,33 @@ describe("GET P/health", () => {
     expect(body.destinations.find((d) => d.id === "hook")!.warnings).toEqual(["secret MISSING_SECRET is not set"]);
   });
 
+  it("lists every secret the config names and the Worker lacks, with what stops working, and is degraded where data is at stake", async () => {
+    const c = configCopy();
+    c.archive = { key_secret: "MISSING_ARCHIVE_KEY" };
+    c.alerts = { webhook_secret: "MISSING_ALERTS_WEBHOOK" };
+    c.sources = { crm: { secret: "MISSING_CRM_SECRET" } };
+    const admin = { authorization: "Bearer admin_test_token_0123456789" };
+    const body = (await (await get("/health", admin, c)).json()) as { status: string; missing_secrets: { name: string; path: string; effect: string }[] };
+    expect(body.status).toBe("degraded");
+    expect(body.missing_secrets).toEqual(
+      expect.arrayContaining([
+        { name: "MISSING_ARCHIVE_KEY", path: "archive.key_secret", effect: expect.stringContaining("archive off: events are not archived, so there is no backfill source") },
+        { name: "MISSING_ALERTS_WEBHOOK", path: "alerts.webhook_secret", effect: expect.stringContaining("alerts are not sent") },
+        { name: "MISSING_CRM_SECRET", path: "sources.crm.secret", effect: expect.stringContaining("refused") },
+      ]),
+    );
+    // The public answer says degraded, and nothing more.
+    expect(await (await get("/health", {}, c)).json()).toEqual({ status: "degraded" });
+  });
+
+  it("stays ok when only a secret that loses no data is missing (the alerts webhook), and lists it", async () => {
+    const c = configCopy();
+    c.alerts = { webhook_secret: "MISSING_ALERTS_WEBHOOK" };
+    const body = (await (await get("/health", { authorization: "Bearer admin_test_token_0123456789" }, c)).json()) as { status: string; missing_secrets: { name: string }[] };
+    expect(body.status).toBe("ok");
+    expect(body.missing_secrets.map((m) => m.name)).toEqual(["MISSING_ALERTS_WEBHOOK"]);
+  });
+
   it("answers every path with 500 config_invalid and readable problems when the config is broken", async () => {
     const broken = { ...configCopy(), prefix: "/collect", time_tolerance_hours: "soon" };
     for (const path of ["/health", "/e", "/anything"]) {

@@ -40,6 +40,13 @@ describe("npm run config:check", () => {
     expect(r.status).toBe(0);
   });
 
+  it("lists the archive and dead-letter keys among the secrets to set, with what stops working, as warnings", () => {
+    const r = configCheck(CONFIG(), "HOOK_SECRET=whsec_x\nTAGWIRE_ADMIN_TOKEN=x\n", "--secrets", "local");
+    expect(r.stdout).toContain("! archive.key_secret: secret TAGWIRE_ARCHIVE_KEY is not set: archive off: events are not archived, so there is no backfill source");
+    expect(r.stdout).toContain("! dead_letters.key_secret: secret TAGWIRE_DEAD_LETTER_KEY is not set");
+    expect(r.status).toBe(0);
+  });
+
   it("fails a production config that keeps example.com placeholders", () => {
     const r = configCheck(CONFIG().replace("https://shop.acme.io", "https://shop.example.com").replace('"acme.io"', '"example.com"'), null, "--secrets", "skip");
     expect(r.status).toBe(1);

@@ -134,6 +134,12 @@ describe("secrets and cookie domain", () => {
     expect((await byCheck(input({ secrets: { names: null, why: "not logged in" } }), "secrets"))[0]).toMatchObject({ status: "skip" });
   });
 
+  it("warns about a missing secret that loses a feature (the archive key), saying which", async () => {
+    const [v] = await byCheck(input({ secrets: { names: new Set(["HOOK_SECRET", "TAGWIRE_ADMIN_TOKEN", "TAGWIRE_DEAD_LETTER_KEY"]), from: "wrangler secret list" } }), "secrets");
+    expect(v).toMatchObject({ status: "warn", fix: "npx wrangler secret put TAGWIRE_ARCHIVE_KEY" });
+    expect(v!.detail).toContain("TAGWIRE_ARCHIVE_KEY (archive off: events are not archived, so there is no backfill source)");
+  });
+
   it("fails a cookie domain that does not cover the tracking host", async () => {
     const [v] = await byCheck(input({ cfg: cfg({ cookies: { domain: "shop.acme.io" } }) }), "cookie domain");
     expect(v).toMatchObject({ status: "fail", fix: 'cookies.domain = "acme.io"' });

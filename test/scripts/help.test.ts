@@ -24,6 +24,15 @@ describe("--help", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("npm start -- --help prints Tagwire's usage (our --config, TAGWIRE_FORCE_DRY_RUN, the rest to wrangler dev), not wrangler's", () => {
+    const r = run("start", "--help");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^npm start /);
+    for (const s of ["--config PATH", "TAGWIRE_FORCE_DRY_RUN", "goes to wrangler dev", "npx wrangler dev --help"]) expect(r.stdout).toContain(s);
+    // wrangler's help (its -c/--config is a wrangler.toml) was not printed: no wrangler started.
+    expect(r.stdout + r.stderr).not.toMatch(/Path to Wrangler configuration file/);
+  });
+
   it("npm run setup -- --help explains itself without installing anything", () => {
     const r = spawnSync("sh", [`${root}scripts/install.sh`, "--help"], { encoding: "utf8" });
     expect(r.status).toBe(0);

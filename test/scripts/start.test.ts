@@ -1,6 +1,11 @@
-/** npm start: which wrangler environment runs, and that your own production config is forced to dry_run. */
+/** npm start: which wrangler environment runs, that your own configs are forced to dry_run, and any config file runs. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { inspectorUrl, startArgs } from "../../scripts/start.ts";
+import { Config } from "../../src/config/schema.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
 
 describe("npm start", () => {
   it("runs the demo config ([env.dev]) by default, with Cron Triggers testable", () => {
@@ -21,8 +26,30 @@ describe("npm start", () => {
     expect("args" in plan && plan.args).toEqual(["dev", "--env", "dev", "--ip", "127.0.0.1", "--test-scheduled", "--var", "TAGWIRE_FORCE_DRY_RUN:1", "--port", "9000"]);
   });
 
-  it("refuses a config file no environment bundles, naming the ones that are", () => {
-    expect(startArgs(["--config", "mine.toml"], {})).toEqual({ error: expect.stringContaining("known: tagwire.config.toml, dev/tagwire.config.toml") });
+  it("runs any other config file: validated, then passed as the TAGWIRE_CONFIG var in [env.dev], forced to dry_run", () => {
+    const dir = mkdtempSync(`${tmpdir()}/tagwire-start-`);
+    const path = `${dir}/x.toml`;
+    writeFileSync(path, readFileSync(`${root}dev/tagwire.config.toml`, "utf8").replace("debug = true", "debug = false"));
+    const plan = startArgs(["--config", path, "--port", "9000"], {});
+    if ("error" in plan) throw new Error(plan.error);
+    expect(plan.forced).toBe(true);
+    expect(plan.config?.parsed).toMatchObject({ debug: false, version: "demo" });
+    expect(plan.args.slice(0, 3)).toEqual(["dev", "--env", "dev"]);
+    expect(plan.args.join(" ")).toContain("--var TAGWIRE_FORCE_DRY_RUN:1");
+    expect(plan.args.slice(-2)).toEqual(["--port", "9000"]);
+    const v = plan.args[plan.args.findIndex((a) => a.startsWith("TAGWIRE_CONFIG:"))]!;
+    // wrangler splits NAME:VALUE on the first colon; the value is the file as JSON, which the Worker reads as its config.
+    expect(v.split(":")[0]).toBe("TAGWIRE_CONFIG");
+    const json = JSON.parse(v.slice("TAGWIRE_CONFIG:".length));
+    expect(json).toMatchObject({ version: "demo", debug: false, prefix: "/k7q" });
+    expect(Config.parse(json).destinations.meta).toMatchObject({ type: "meta", mode: "dry_run" });
+  });
+
+  it("refuses a config file that is invalid or missing, naming the problem, before wrangler starts", () => {
+    const dir = mkdtempSync(`${tmpdir()}/tagwire-start-`);
+    writeFileSync(`${dir}/bad.toml`, 'prefix = "/k7q"\ntime_tolerance_hours = "soon"\n');
+    expect(startArgs(["--config", `${dir}/bad.toml`], {})).toEqual({ error: expect.stringContaining("time_tolerance_hours") });
+    expect(startArgs(["--config", `${dir}/none.toml`], {})).toEqual({ error: expect.stringContaining("cannot be read (ENOENT)") });
   });
 });
 
