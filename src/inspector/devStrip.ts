@@ -69,6 +69,8 @@ async function settle(id, mine) {
   for (let i = 0; i < 20 && mine === following.n && openId === id && shown && unsettled(shown); i++) {
     note("following: a destination is still pending…");
     await sleep(1000);
+    // The user may have opened another event while this one waited: leave theirs alone.
+    if (openId !== id || mine !== following.n) break;
     await open(id);
     load();
   }

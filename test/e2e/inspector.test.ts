@@ -74,6 +74,8 @@ describe.skipIf(!present && !ci)("the inspector in a real browser", () => {
     await expect(rows.count()).resolves.toBe(1);
     await expect(rows.first().textContent()).resolves.toContain("bot: headless user agent");
     await rows.first().click();
+    // The purchase the page opened by itself is followed while held: wait for the row clicked to be the one shown.
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent?.startsWith("lead_submitted"), undefined, { timeout: 10_000 });
     const botReasons = await reasons();
     expect(Object.keys(botReasons).length).toBeGreaterThan(3);
     for (const [dest, why] of Object.entries(botReasons)) expect(why, dest).toContain("bot — headless user agent");
