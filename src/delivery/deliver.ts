@@ -137,6 +137,14 @@ function mergePerEvent(results: EventResult[]): EventResult[] {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// Every request recorded is stamped; a delivery's requests mostly share the millisecond (and a Worker's clock
+// stands still while it computes), so the last stamp is kept rather than formatted again.
+let lastStamp = { ms: NaN, iso: "" };
+function isoAt(ms: number): string {
+  if (ms !== lastStamp.ms) lastStamp = { ms, iso: new Date(ms).toISOString() };
+  return lastStamp.iso;
+}
+
 function spread(built: BuiltRequest, o: Outcome): EventResult[] {
   return built.event_ids.map((id) => {
     const per = o.perEvent?.[id];
@@ -263,7 +271,7 @@ export async function deliver(
       event_ids: b.event_ids,
       request: { ...b.request, url: redact(b.request.url), headers: redactHeaders(b.request.headers, redact) },
       outcome: "recorded",
-      at: new Date(deps.now()).toISOString(),
+      at: isoAt(deps.now()),
     };
     if (b.request.body !== undefined) recorded.request.body = redact(b.request.body);
     if (b.group) for (const id of b.event_ids) groups.set(id, b.group);
@@ -273,7 +281,7 @@ export async function deliver(
       deps.record?.(recorded);
       outcome = { kind: "ok", status: 0, detail: "dry_run" };
       // Show what would follow, built from an empty answer (no ids known).
-      res = { status: 0, headers: new Headers(), body: "" };
+      if (b.next) res = { status: 0, headers: new Headers(), body: "" };
     } else {
       if (def.rateLimit) {
         const wait = deps.pace ? await deps.pace(destId, def.rateLimit) : pacer.reserve(destId, def.rateLimit, deps.now());
