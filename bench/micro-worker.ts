@@ -87,10 +87,10 @@ const request = new Request("https://t.shop.example.com/k7q/e", {
   cf: CF as unknown as IncomingRequestCfProperties,
 });
 
-function pipelineOnce(n: number) {
+function pipelineOnce(n: number, now = Date.now()) {
   // The body as the route sees it: parsed JSON text.
   const items = [JSON.parse(JSON.stringify(body(n)))];
-  return runPipeline({ cfg, items, batch: false, source: "browser", request, now: Date.now() });
+  return runPipeline({ cfg, items, batch: false, source: "browser", request, now });
 }
 
 const event = pipelineOnce(0).events[0]!;
@@ -106,6 +106,16 @@ export default {
     let done = 0;
     if (stage === "pipeline") {
       for (let i = 0; i < n; i++) done += pipelineOnce(i).events.length;
+    } else if (stage === "requests") {
+      // Every request built for n events (secrets redacted), under a fixed clock: two builds of Tagwire that
+      // answer the same bytes here map the same way (an optimisation must not change a payload byte).
+      const at = Date.parse("2026-12-01T00:00:00.000Z");
+      const recorded: unknown[] = [];
+      const fixed = { ...deps, now: () => at, record: (r: { at?: string }) => void recorded.push({ ...r, at: undefined }) };
+      for (let i = 0; i < n; i++) for (const d of DESTINATIONS) await deliver(d.type, [pipelineOnce(i, at).events[0]!], fixed);
+      const batch = Array.from({ length: n }, (_, i) => pipelineOnce(i, at).events[0]!);
+      for (const d of DESTINATIONS) await deliver(d.type, batch, fixed);
+      return Response.json(recorded);
     } else if (stage === "prepare") {
       // Offset past the events already used, so no digest of an earlier run is still remembered.
       const from = Number(q.get("from") ?? 1);
