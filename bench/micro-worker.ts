@@ -7,7 +7,8 @@
  * Mapping works on events prepared beforehand (GET /?stage=prepare&n=N, untimed): each iteration takes the next
  * one, a separate object with its own customer (email, phone, user id), as the consumer sees them. Mapping the
  * same object N times would time caches (per-event memos, the digest memo) instead of the work. `same=1` maps
- * one event N times, as the bench did before 2026-12-01.
+ * one event N times, as the bench did before 2026-12-01; `batch=K` hands each destination K events per call, as
+ * the consumer does with a queue batch.
  */
 import { Config } from "../src/config/schema.ts";
 import { deliver } from "../src/delivery/deliver.ts";
@@ -124,12 +125,14 @@ export default {
       done = pool.length;
     } else {
       const same = q.get("same") === "1";
+      // batch=K: K events per deliver() call, as the consumer hands a destination its batch's events.
+      const size = Math.max(1, Number(q.get("batch") ?? 1));
       if (!same && pool.length < n) return new Response(`prepare ${n} events first`, { status: 400 });
       const types = stage === "destinations" ? DESTINATIONS.map((d) => d.type) : [stage];
-      for (let i = 0; i < n; i++) {
-        const e = same ? event : pool[i]!;
+      for (let i = 0; i < n; i += size) {
+        const events = same ? [event] : pool.slice(i, Math.min(n, i + size));
         for (const t of types) {
-          const rs = await deliver(t, [e], deps);
+          const rs = await deliver(t, events, deps);
           done += rs.filter((r) => r.kind === "ok").length;
           if (q.get("debug")) return Response.json(rs);
         }

@@ -70,6 +70,8 @@ const { cpuSeconds, startWorker } = await import("./workerd.mjs");
 
 const ONLY_PIPELINE = values.only === "pipeline";
 const REPEAT = Math.max(1, Number(values.repeat ?? (ONLY_PIPELINE ? 3 : 1)) || 1);
+/** Events per deliver() call in the batched mapping figure: about what a consumer batch holds under load. */
+const BATCH = 100;
 const SECONDS = Number(values.seconds);
 const RATE_SECONDS = Number(values["rate-seconds"]);
 const CONCURRENCY = Number(values.concurrency);
@@ -254,7 +256,7 @@ async function pipelineRun({ repeat = 1, perType = true } = {}) {
     };
     const cpu = async (stage, n, extra = "") => {
       const prepare = async (k) => {
-        if (stage !== "pipeline" && !extra) await call(`stage=prepare&n=${k}&from=${(from += k + 1)}`);
+        if (stage !== "pipeline" && !extra.includes("same=1")) await call(`stage=prepare&n=${k}&from=${(from += k + 1)}`);
       };
       await prepare(50);
       await call(`stage=${stage}&n=50${extra}`); // warm
@@ -263,13 +265,14 @@ async function pipelineRun({ repeat = 1, perType = true } = {}) {
       const r = await call(`stage=${stage}&n=${n}${extra}`);
       return { usPerEvent: ((cpuSeconds(micro.pid) - c0) * 1e6) / n, types: r.types };
     };
-    const runs = { pipeline: [], destinations: [], sameEvent: [], perType: {} };
+    const runs = { pipeline: [], destinations: [], batched: [], sameEvent: [], perType: {} };
     let types = [];
     for (let i = 0; i < repeat; i++) {
       runs.pipeline.push((await cpu("pipeline", 20_000)).usPerEvent);
       const all = await cpu("destinations", 2_000);
       types = all.types;
       runs.destinations.push(all.usPerEvent);
+      runs.batched.push((await cpu("destinations", 2_000, `&batch=${BATCH}`)).usPerEvent);
       runs.sameEvent.push((await cpu("destinations", 2_000, "&same=1")).usPerEvent);
       if (perType) for (const t of types) (runs.perType[t] ??= []).push((await cpu(t, 5_000)).usPerEvent);
     }
@@ -292,6 +295,7 @@ function pipelineLines(micro) {
     "|---|---:|",
     `| validate + plan + enrich + canonicalize | ${fig(micro.pipeline)} |`,
     `| map to all ${micro.types.length} destinations (gate + build, dry_run), a different event and customer each time | ${fig(micro.destinations)} |`,
+    `| … the same, ${BATCH} events per destination call, as the consumer maps a queue batch | ${fig(micro.batched)} |`,
     `| … the same event mapped over and over (how this was measured before 2026-12-01) | ${fig(micro.sameEvent)} |`,
     ...(Object.keys(micro.perType).length
       ? [
