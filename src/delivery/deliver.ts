@@ -73,6 +73,20 @@ interface CachedToken {
 }
 const tokens = new Map<string, CachedToken>();
 
+/**
+ * The redactor of a destination's secrets, kept per destination config while its secret values stay the same
+ * (a delivery round calls deliver() once per destination, and the single-event paths once per event).
+ */
+const redactors = new WeakMap<DestinationConfig, { values: (string | undefined)[]; redact: (s: string) => string }>();
+function redactorFor(def: DestinationDefinition, dest: DestinationConfig, secrets: Record<string, string | undefined>): (s: string) => string {
+  const values = def.secretKeys.map((k) => secrets[k]);
+  const cached = redactors.get(dest);
+  if (cached && cached.values.length === values.length && cached.values.every((v, i) => v === values[i])) return cached.redact;
+  const redact = redactor(secrets);
+  redactors.set(dest, { values, redact });
+  return redact;
+}
+
 function secretsFor(def: DestinationDefinition, dest: DestinationConfig, deps: DeliveryDeps) {
   const out: Record<string, string | undefined> = {};
   for (const key of def.secretKeys) {
@@ -232,7 +246,7 @@ export async function deliver(
     const detail = `secret ${unset.join(", ")} is not set (wrangler secret put ${unset[0]})`;
     return withProgress(mergePerEvent(results.concat(ready.map((e) => ({ event_id: e.event_id, kind: "auth" as const, status: 0, detail })))));
   }
-  const redact = redactor(secrets);
+  const redact = redactorFor(def, dest, secrets);
   const ctx: BuildContext<unknown> = {
     destination: destId,
     settings: dest,
