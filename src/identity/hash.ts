@@ -31,8 +31,10 @@ export async function sha256Hex(value: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(value)));
 }
 
-// One event's email is hashed for up to a dozen destinations, and a visitor's for each of their events.
-const recent = new Recent<string>(512);
+// One event's email is hashed for up to a dozen destinations, and a visitor's for each of their events. The
+// consumer maps a batch (up to 100 events) destination by destination: a smaller memo forgot the first events
+// before the next destination asked for them.
+const recent = new Recent<string>(2048);
 
 /** Hashes a normalized value unless it already is a SHA-256 hex digest (then lowercased, unchanged otherwise). */
 export async function hashNormalized(normalized: string): Promise<string> {

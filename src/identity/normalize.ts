@@ -10,8 +10,9 @@ import { isSha256Hex } from "./hash.ts";
 import { Recent } from "./recent.ts";
 
 // The identifiers most destinations take (email, phone, names) come through here once per destination: each
-// variant's result is remembered per raw value (keys start with the variant).
-const recent = new Recent<string | undefined>(512);
+// variant's result is remembered per raw value (keys start with the variant). The consumer maps a batch of up
+// to 100 events destination by destination, a dozen variants each: the memo holds several batches' worth.
+const recent = new Recent<string | undefined>(2048);
 
 /** A pre-hashed value, lowercased; undefined when `raw` is not one. */
 function prehashed(raw: string): string | undefined {
