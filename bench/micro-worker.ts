@@ -1,8 +1,14 @@
 /**
  * Pipeline micro-benchmark, run inside workerd by bench/run.mjs (timers are frozen inside a Worker, so the
  * runner reads the workerd process's CPU time around each call): GET /?stage=pipeline|destinations|<type>&n=N
- * runs N iterations of validate + plan + enrich + canonicalize on one realistic purchase, or of mapping that
- * event for every registered destination (delivery's gating + build(), dry_run, no network).
+ * runs N iterations of validate + plan + enrich + canonicalize on one realistic purchase, or of mapping a
+ * purchase for every registered destination (delivery's gating + build(), dry_run, no network).
+ *
+ * Mapping works on events prepared beforehand (GET /?stage=prepare&n=N, untimed): each iteration takes the next
+ * one, a separate object with its own customer (email, phone, user id), as the consumer sees them. Mapping the
+ * same object N times would time caches (per-event memos, the digest memo) instead of the work. `same=1` maps
+ * one event N times, as the bench did before 2026-12-01; `batch=K` hands each destination K events per call, as
+ * the consumer does with a queue batch.
  */
 import { Config } from "../src/config/schema.ts";
 import { deliver } from "../src/delivery/deliver.ts";
@@ -65,8 +71,9 @@ const body = (n: number) => ({
   event_id: `bench_evt_${n}`,
   properties: { order_id: `ord_${n}`, value: 129.99, currency: "USD", items: [{ id: "sku_1", name: "Trail shoe", price: 129.99, quantity: 1 }] },
   page: { url: "https://shop.example.com/checkout/complete?utm_source=newsletter&gclid=Cj0KCQjw_bench", title: "Thank you", referrer: "https://shop.example.com/checkout" },
-  user_id: "cus_42",
-  traits: { email: "Jane.Doe@Example.com", phone: "+1 (415) 555-0100", first_name: "Jane", last_name: "Doe" },
+  user_id: `cus_${n}`,
+  // A different customer per event (n = 0 is the bench's historical one).
+  traits: { email: n ? `Jane.Doe+${n}@Example.com` : "Jane.Doe@Example.com", phone: `+1 (415) 555-${String(n % 10_000).padStart(4, "0")}`, first_name: "Jane", last_name: "Doe" },
   consent: { analytics_storage: "granted", ad_storage: "granted" },
 });
 const CF = { country: "US", city: "San Francisco", region: "California", regionCode: "CA", postalCode: "94107", latitude: "37.78", longitude: "-122.39", timezone: "America/Los_Angeles", continent: "NA", asn: 13335, colo: "SFO" };
@@ -81,13 +88,15 @@ const request = new Request("https://t.shop.example.com/k7q/e", {
   cf: CF as unknown as IncomingRequestCfProperties,
 });
 
-function pipelineOnce(n: number) {
+function pipelineOnce(n: number, now = Date.now()) {
   // The body as the route sees it: parsed JSON text.
   const items = [JSON.parse(JSON.stringify(body(n)))];
-  return runPipeline({ cfg, items, batch: false, source: "browser", request, now: Date.now() });
+  return runPipeline({ cfg, items, batch: false, source: "browser", request, now });
 }
 
 const event = pipelineOnce(0).events[0]!;
+/** Events for the mapping stages, one per iteration (GET /?stage=prepare). */
+let pool: typeof event[] = [];
 const deps = { cfg, secret: () => "bench-secret-value", fetch: async () => new Response("{}"), now: () => Date.now() };
 
 export default {
@@ -98,9 +107,36 @@ export default {
     let done = 0;
     if (stage === "pipeline") {
       for (let i = 0; i < n; i++) done += pipelineOnce(i).events.length;
+    } else if (stage === "requests") {
+      // Every request built for n events (secrets redacted), under a fixed clock: two builds of Tagwire that
+      // answer the same bytes here map the same way (an optimisation must not change a payload byte).
+      const at = Date.parse("2026-12-01T00:00:00.000Z");
+      const recorded: unknown[] = [];
+      const fixed = { ...deps, now: () => at, record: (r: { at?: string }) => void recorded.push({ ...r, at: undefined }) };
+      for (let i = 0; i < n; i++) for (const d of DESTINATIONS) await deliver(d.type, [pipelineOnce(i, at).events[0]!], fixed);
+      const batch = Array.from({ length: n }, (_, i) => pipelineOnce(i, at).events[0]!);
+      for (const d of DESTINATIONS) await deliver(d.type, batch, fixed);
+      return Response.json(recorded);
+    } else if (stage === "prepare") {
+      // Offset past the events already used, so no digest of an earlier run is still remembered.
+      const from = Number(q.get("from") ?? 1);
+      pool = [];
+      for (let i = 0; i < n; i++) pool.push(pipelineOnce(from + i).events[0]!);
+      done = pool.length;
     } else {
+      const same = q.get("same") === "1";
+      // batch=K: K events per deliver() call, as the consumer hands a destination its batch's events.
+      const size = Math.max(1, Number(q.get("batch") ?? 1));
+      if (!same && pool.length < n) return new Response(`prepare ${n} events first`, { status: 400 });
       const types = stage === "destinations" ? DESTINATIONS.map((d) => d.type) : [stage];
-      for (let i = 0; i < n; i++) for (const t of types) { const rs = await deliver(t, [event], deps); done += rs.filter((r) => r.kind === "ok").length; if (q.get("debug")) return Response.json(rs); }
+      for (let i = 0; i < n; i += size) {
+        const events = same ? [event] : pool.slice(i, Math.min(n, i + size));
+        for (const t of types) {
+          const rs = await deliver(t, events, deps);
+          done += rs.filter((r) => r.kind === "ok").length;
+          if (q.get("debug")) return Response.json(rs);
+        }
+      }
     }
     return Response.json({ stage, n, done, types: DESTINATIONS.map((d) => d.type) });
   },

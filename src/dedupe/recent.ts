@@ -4,6 +4,7 @@
  * batches one isolate handles; copies handled by different isolates fall through to each vendor's own
  * event_id dedupe. Costs no Durable Object call and no row written.
  */
+import { BoundedMap } from "../cache/BoundedMap.ts";
 import type { KeyClaim } from "./keys.ts";
 
 /** Keys remembered per isolate; the oldest go first. */
@@ -16,9 +17,11 @@ interface Seen {
 }
 
 export class RecentKeys {
-  private seen = new Map<string, Seen>();
+  private readonly seen: BoundedMap<string, Seen>;
 
-  constructor(private readonly capacity = CAPACITY) {}
+  constructor(capacity = CAPACITY) {
+    this.seen = new BoundedMap(capacity);
+  }
 
   /**
    * Claims `keys` for `owner`: true when the event may go (no live key held by another owner, or only by
@@ -34,11 +37,9 @@ export class RecentKeys {
       if (s.signed) outranks = false;
     }
     if (held && !outranks) return false;
-    for (const k of keys) {
-      this.seen.delete(k.key);
-      this.seen.set(k.key, { owner, signed, expires: now + k.ttl_ms });
-    }
-    while (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value!);
+    // Written as the newest (a key claimed again moves to the end), then the oldest go.
+    for (const k of keys) this.seen.set(k.key, { owner, signed, expires: now + k.ttl_ms });
+    this.seen.trim();
     return true;
   }
 }

@@ -73,6 +73,20 @@ interface CachedToken {
 }
 const tokens = new Map<string, CachedToken>();
 
+/**
+ * The redactor of a destination's secrets, kept per destination config while its secret values stay the same
+ * (a delivery round calls deliver() once per destination, and the single-event paths once per event).
+ */
+const redactors = new WeakMap<DestinationConfig, { values: (string | undefined)[]; redact: (s: string) => string }>();
+function redactorFor(def: DestinationDefinition, dest: DestinationConfig, secrets: Record<string, string | undefined>): (s: string) => string {
+  const values = def.secretKeys.map((k) => secrets[k]);
+  const cached = redactors.get(dest);
+  if (cached && cached.values.length === values.length && cached.values.every((v, i) => v === values[i])) return cached.redact;
+  const redact = redactor(secrets);
+  redactors.set(dest, { values, redact });
+  return redact;
+}
+
 function secretsFor(def: DestinationDefinition, dest: DestinationConfig, deps: DeliveryDeps) {
   const out: Record<string, string | undefined> = {};
   for (const key of def.secretKeys) {
@@ -136,6 +150,14 @@ function mergePerEvent(results: EventResult[]): EventResult[] {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// Every request recorded is stamped; a delivery's requests mostly share the millisecond (and a Worker's clock
+// stands still while it computes), so the last stamp is kept rather than formatted again.
+let lastStamp = { ms: NaN, iso: "" };
+function isoAt(ms: number): string {
+  if (ms !== lastStamp.ms) lastStamp = { ms, iso: new Date(ms).toISOString() };
+  return lastStamp.iso;
+}
 
 function spread(built: BuiltRequest, o: Outcome): EventResult[] {
   return built.event_ids.map((id) => {
@@ -224,7 +246,7 @@ export async function deliver(
     const detail = `secret ${unset.join(", ")} is not set (wrangler secret put ${unset[0]})`;
     return withProgress(mergePerEvent(results.concat(ready.map((e) => ({ event_id: e.event_id, kind: "auth" as const, status: 0, detail })))));
   }
-  const redact = redactor(secrets);
+  const redact = redactorFor(def, dest, secrets);
   const ctx: BuildContext<unknown> = {
     destination: destId,
     settings: dest,
@@ -263,7 +285,7 @@ export async function deliver(
       event_ids: b.event_ids,
       request: { ...b.request, url: redact(b.request.url), headers: redactHeaders(b.request.headers, redact) },
       outcome: "recorded",
-      at: new Date(deps.now()).toISOString(),
+      at: isoAt(deps.now()),
     };
     if (b.request.body !== undefined) recorded.request.body = redact(b.request.body);
     if (b.group) for (const id of b.event_ids) groups.set(id, b.group);
@@ -273,7 +295,7 @@ export async function deliver(
       deps.record?.(recorded);
       outcome = { kind: "ok", status: 0, detail: "dry_run" };
       // Show what would follow, built from an empty answer (no ids known).
-      res = { status: 0, headers: new Headers(), body: "" };
+      if (b.next) res = { status: 0, headers: new Headers(), body: "" };
     } else {
       if (def.rateLimit) {
         const wait = deps.pace ? await deps.pace(destId, def.rateLimit) : pacer.reserve(destId, def.rateLimit, deps.now());

@@ -1,15 +1,21 @@
 /** Removes secret values from anything Tagwire records or logs (URLs, headers, bodies, vendor errors). */
 
 export function redactor(secrets: Record<string, string | undefined>): (s: string) => string {
-  const pairs = Object.entries(secrets).filter((p): p is [string, string] => typeof p[1] === "string" && p[1].length >= 4);
-  if (pairs.length === 0) return (s) => s;
+  // Each secret as it may appear (as is, and URL-encoded when that differs), worked out once per redactor:
+  // it runs on every URL, header and body recorded.
+  const forms: { value: string; mark: string }[] = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    if (typeof value !== "string" || value.length < 4) continue;
+    const mark = `[secret:${name}]`;
+    forms.push({ value, mark });
+    const enc = encodeURIComponent(value);
+    if (enc !== value) forms.push({ value: enc, mark });
+  }
+  if (forms.length === 0) return (s) => s;
   return (s) => {
     let out = s;
-    for (const [name, value] of pairs) {
-      out = out.split(value).join(`[secret:${name}]`);
-      const enc = encodeURIComponent(value);
-      if (enc !== value) out = out.split(enc).join(`[secret:${name}]`);
-    }
+    // Most strings hold no secret: a search is cheaper than splitting and joining them.
+    for (const f of forms) if (out.includes(f.value)) out = out.split(f.value).join(f.mark);
     return out;
   };
 }

@@ -29,6 +29,17 @@ export function vendorEventName(
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * An event's time and received_at in epoch ms, parsed once per event object: every destination asks
+ * (canonical events are never mutated once built).
+ */
+const parsedTimes = new WeakMap<CanonicalEvent, { at: number; received: number }>();
+function timesOf(e: CanonicalEvent): { at: number; received: number } {
+  let t = parsedTimes.get(e);
+  if (!t) parsedTimes.set(e, (t = { at: Date.parse(e.time), received: Date.parse(e.received_at) }));
+  return t;
+}
+
 /** The destination's freshness window in hours: its config's `freshness_hours`, else the vendor's own. */
 export function freshnessHoursOf(dest: DestinationConfig, def: DestinationDefinition): number {
   return (dest.freshness_hours as number | undefined) ?? def.freshnessHours;
@@ -39,7 +50,7 @@ export function freshnessHoursOf(dest: DestinationConfig, def: DestinationDefini
  * freshness window, and not ahead of the clock by more than the time tolerance (a skewed client clock).
  */
 export function timeWindowBlock(cfg: Config, dest: DestinationConfig, def: DestinationDefinition, e: CanonicalEvent, now: number): string | undefined {
-  const at = Date.parse(e.time);
+  const at = timesOf(e).at;
   const hours = freshnessHoursOf(dest, def);
   if (now - at > hours * HOUR_MS) {
     return `outside freshness window: event is ${Math.floor((now - at) / HOUR_MS)} h old, this destination takes ${hours} h`;
@@ -58,7 +69,7 @@ export function eligibility(
   dest: DestinationConfig,
   def: DestinationDefinition,
   e: CanonicalEvent,
-  now: number = Date.parse(e.received_at),
+  now: number = timesOf(e).received,
 ): Eligibility {
   if (!dest.enabled) return { ok: false, reason: "destination disabled" };
   // A gtag hit the plan rejects or drops still reaches GA4 as a hit (as it did before Tagwire), nowhere else.

@@ -7,6 +7,12 @@
  * send pre-hashed traits.
  */
 import { isSha256Hex } from "./hash.ts";
+import { Recent } from "./recent.ts";
+
+// The identifiers most destinations take (email, phone, names) come through here once per destination: each
+// variant's result is remembered per raw value (keys start with the variant). The consumer maps a batch of up
+// to 100 events destination by destination, a dozen variants each: the memo holds several batches' worth.
+const recent = new Recent<string | undefined>(2048);
 
 /** A pre-hashed value, lowercased; undefined when `raw` is not one. */
 function prehashed(raw: string): string | undefined {
@@ -18,11 +24,15 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Trim and lowercase; `googleDots` removes "." before the @ of gmail.com / googlemail.com (Google only). */
 export function normalizeEmail(raw: string, opts: { googleDots?: boolean } = {}): string | undefined {
+  return recent.get(`${opts.googleDots ? "eg" : "e"}\u0000${raw}`, () => email(raw, opts.googleDots === true));
+}
+
+function email(raw: string, googleDots: boolean): string | undefined {
   const hashed = prehashed(raw);
   if (hashed) return hashed;
   let e = raw.trim().toLowerCase();
   if (!EMAIL.test(e)) return undefined;
-  if (opts.googleDots) {
+  if (googleDots) {
     const at = e.lastIndexOf("@");
     const domain = e.slice(at + 1);
     if (domain === "gmail.com" || domain === "googlemail.com") e = `${e.slice(0, at).replace(/\./g, "")}@${domain}`;
@@ -81,6 +91,10 @@ export function normalizePhone(
   format: "digits" | "e164",
   defaultCountry?: string | null,
 ): string | undefined {
+  return recent.get(`p${format}\u0000${defaultCountry ?? ""}\u0000${raw}`, () => phone(raw, format, defaultCountry));
+}
+
+function phone(raw: string, format: "digits" | "e164", defaultCountry: string | null | undefined): string | undefined {
   const hashed = prehashed(raw);
   if (hashed) return hashed;
   const d = internationalDigits(raw, defaultCountry);
@@ -91,10 +105,14 @@ const PUNCT_DIGITS = /[\p{P}\p{S}\d]/gu;
 
 /** Lowercase, trimmed, NFC, no punctuation or digits; spaces removed unless `keepSpaces` (Google keeps them). */
 export function normalizeName(raw: string, opts: { keepSpaces?: boolean } = {}): string | undefined {
+  return recent.get(`${opts.keepSpaces ? "ns" : "n"}\u0000${raw}`, () => name(raw, opts.keepSpaces === true));
+}
+
+function name(raw: string, keepSpaces: boolean): string | undefined {
   const hashed = prehashed(raw);
   if (hashed) return hashed;
   const base = raw.normalize("NFC").trim().toLowerCase().replace(PUNCT_DIGITS, "");
-  const out = opts.keepSpaces ? base.replace(/\s+/g, " ").trim() : base.replace(/\s+/g, "");
+  const out = keepSpaces ? base.replace(/\s+/g, " ").trim() : base.replace(/\s+/g, "");
   return out || undefined;
 }
 

@@ -11,7 +11,7 @@
  * with separators ("(415) 555-0100", "020 7946 0958"), 9 to 15 digits. A bare run of digits is left alone:
  * it is far more often an order number, a timestamp or a session id than a phone number.
  */
-import { sha256HexSync } from "../identity/hmacSync.ts";
+import { sha256HexSync } from "../identity/sha256.ts";
 
 /**
  * What replaces a found email or phone: the kind and a short digest of the value, so two different emails stay

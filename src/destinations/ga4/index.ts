@@ -53,8 +53,10 @@ export type Ga4Settings = z.infer<typeof Ga4Settings>;
 const granted = (b: boolean) => (b ? "GRANTED" : "DENIED");
 
 interface Group {
-  envelope: Record<string, unknown>;
-  events: { id: string; json: Record<string, unknown> }[];
+  /** The envelope's JSON (client, user, consent, user_data), the key events are grouped by. */
+  envelope: string;
+  /** Each event with its JSON, written once: it sizes the request and goes into its body. */
+  events: { id: string; json: string }[];
 }
 
 async function build(events: readonly CanonicalEvent[], ctx: BuildContext<Ga4Settings>): Promise<BuildResult> {
@@ -102,31 +104,32 @@ async function build(events: readonly CanonicalEvent[], ctx: BuildContext<Ga4Set
     const ud = e.consent.ad_user_data ? await userData(e) : undefined;
     if (ud) envelope.user_data = ud;
     const key = JSON.stringify(envelope);
-    const g = groups.get(key) ?? { envelope, events: [] };
-    g.events.push({ id: e.event_id, json: { name, params: eventParams(e, name, s.engagement_time_msec), timestamp_micros: t * 1000 } });
+    const g = groups.get(key) ?? { envelope: key, events: [] };
+    g.events.push({ id: e.event_id, json: JSON.stringify({ name, params: eventParams(e, name, s.engagement_time_msec), timestamp_micros: t * 1000 }) });
     groups.set(key, g);
   }
 
   const path = ctx.mode === "test" ? "debug/mp/collect" : GA4_API;
   const url = `${host}/${path}?measurement_id=${encodeURIComponent(s.measurement_id)}&api_secret=${encodeURIComponent(ctx.secrets.api_secret ?? "")}`;
+  // The body is the JSON of {...envelope, events, validation_behavior?}, put together from the pieces above.
+  const tail = ctx.mode === "test" ? `],"validation_behavior":"ENFORCE_RECOMMENDATIONS"}` : "]}";
   const flush = (g: Group, chunk: Group["events"]) => {
     if (!chunk.length) return;
-    const body: Record<string, unknown> = { ...g.envelope, events: chunk.map((c) => c.json) };
-    if (ctx.mode === "test") body.validation_behavior = "ENFORCE_RECOMMENDATIONS";
+    const body = `${g.envelope.slice(0, -1)},"events":[${chunk.map((c) => c.json).join(",")}${tail}`;
     requests.push({
       event_ids: chunk.map((c) => c.id),
-      request: { method: "POST", url, headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+      request: { method: "POST", url, headers: { "content-type": "application/json" }, body },
     });
   };
   for (const g of groups.values()) {
     let chunk: Group["events"] = [];
-    let bytes = JSON.stringify(g.envelope).length + 16;
+    let bytes = g.envelope.length + 16;
     for (const ev of g.events) {
-      const size = JSON.stringify(ev.json).length + 1;
+      const size = ev.json.length + 1;
       if (chunk.length === MAX_EVENTS || bytes + size > MAX_BYTES) {
         flush(g, chunk);
         chunk = [];
-        bytes = JSON.stringify(g.envelope).length + 16;
+        bytes = g.envelope.length + 16;
       }
       chunk.push(ev);
       bytes += size;

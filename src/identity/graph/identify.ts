@@ -10,6 +10,7 @@
  * for conversions and server events). Page views in a session this isolate has already observed, with no
  * identifiers to link and no conversion, cost nothing.
  */
+import { BoundedMap } from "../../cache/BoundedMap.ts";
 import type { Config } from "../../config/schema.ts";
 import type { CanonicalEvent } from "../../event/canonical.ts";
 import type { Env } from "../../env.ts";
@@ -27,14 +28,8 @@ export interface IdentifyUnit {
 
 /** Isolate memory: identifier → root, and sessions already observed. Bounded; losing it costs calls only. */
 const MEMO_MAX = 50_000;
-const roots = new Map<string, string>();
-const sessions = new Set<string>();
-
-function remember<K>(m: Map<K, string> | Set<K>, k: K, v?: string): void {
-  if (m.size >= MEMO_MAX) m.delete(m.keys().next().value as K);
-  if (m instanceof Map) m.set(k, v!);
-  else m.add(k);
-}
+const roots = new BoundedMap<string, string>(MEMO_MAX);
+const sessions = new BoundedMap<string, true>(MEMO_MAX);
 
 /** For tests: forget what this isolate learnt. */
 export function forgetIdentityMemo(): void {
@@ -121,7 +116,7 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
     // must not bring a stranger's touches or click ids); that browser's own events record its visits.
     const observe = (newSession || conversion) && !(trusted && browserCopy);
     work.push({ i, event: e, link, ...(anonymous ? { anonymous } : {}), obs: observe ? observationOf(cfg, e) : null, read: conversion || trustedServer, conversion, trustedServer });
-    if (sessionKey && newSession) remember(sessions, sessionKey);
+    if (sessionKey && newSession) sessions.remember(sessionKey, true);
   }
   if (work.length === 0) return [...units];
 
@@ -183,7 +178,7 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
     });
     for (const [k, r] of resolved) if (stale.has(r)) resolved.delete(k);
   }
-  for (const [k, r] of resolved) remember(roots, k, r);
+  for (const [k, r] of resolved) roots.remember(k, r);
 
   // 3. Observe, and read back what conversions and server events need.
   for (const w of work) w.root ??= w.anonymous ? (roots.get(w.anonymous) ?? w.anonymous) : rootOf(w.link[0]!);
@@ -199,7 +194,7 @@ async function identifyOrThrow<U extends IdentifyUnit>(cfg: Config, env: Env, un
         again.push(w);
       } else if (r.kind === "ok") {
         states.set(w, r.state ?? null);
-        if (w.anonymous) remember(roots, w.anonymous, w.root!);
+        if (w.anonymous) roots.remember(w.anonymous, w.root!);
       }
     });
     todo = again;
