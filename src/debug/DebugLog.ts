@@ -21,6 +21,8 @@ export interface CaptureState {
 
 export type DebugKind = "event" | "request" | "received";
 const KEEP = 500;
+/** Entries of a kind beyond KEEP before a trim runs: one trim per SLACK inserts instead of one per call. */
+const SLACK = 100;
 
 export class DebugLog extends DurableObject {
   private ready = false;
@@ -31,19 +33,42 @@ export class DebugLog extends DurableObject {
     sql.exec("CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, data TEXT NOT NULL, expires_at INTEGER)");
     // Logs created before entries could expire lack the column.
     if (!sql.exec<{ name: string }>("PRAGMA table_info(log)").toArray().some((c) => c.name === "expires_at")) sql.exec("ALTER TABLE log ADD COLUMN expires_at INTEGER");
+    sql.exec("CREATE INDEX IF NOT EXISTS log_kind ON log (kind, seq)");
     sql.exec("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.ready = true;
+  }
+
+  /** Entries per kind, counted once per wake-up and kept up to date after. */
+  private counts: Map<DebugKind, number> | null = null;
+  /** The alarm as last set (undefined: not read yet). */
+  private alarmAt: number | null | undefined;
+
+  private count(kind: DebugKind): number {
+    if (!this.counts) {
+      this.counts = new Map();
+      for (const r of this.ctx.storage.sql.exec<{ kind: DebugKind; n: number }>("SELECT kind, COUNT(*) AS n FROM log GROUP BY kind")) this.counts.set(r.kind, r.n);
+    }
+    return this.counts.get(kind) ?? 0;
   }
 
   /** Appends entries, keeping the newest KEEP of each kind; `expiresAt` (epoch ms) deletes them then. */
   async add(kind: DebugKind, items: unknown[], expiresAt: number | null = null): Promise<void> {
     this.init();
     const sql = this.ctx.storage.sql;
+    let n = this.count(kind);
     for (const item of items) sql.exec("INSERT INTO log (kind, data, expires_at) VALUES (?, ?, ?)", kind, JSON.stringify(item), expiresAt);
-    sql.exec("DELETE FROM log WHERE kind = ? AND seq <= (SELECT seq FROM log WHERE kind = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)", kind, kind, KEEP);
+    n += items.length;
+    if (n > KEEP + SLACK) {
+      sql.exec("DELETE FROM log WHERE kind = ? AND seq <= (SELECT seq FROM log WHERE kind = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)", kind, kind, KEEP);
+      n = KEEP;
+    }
+    this.counts!.set(kind, n);
     if (expiresAt !== null) {
-      const alarm = await this.ctx.storage.getAlarm();
-      if (alarm === null || alarm > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
+      if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+      if (this.alarmAt === null || this.alarmAt > expiresAt) {
+        await this.ctx.storage.setAlarm(expiresAt);
+        this.alarmAt = expiresAt;
+      }
     }
   }
 
@@ -81,8 +106,10 @@ export class DebugLog extends DurableObject {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM log WHERE expires_at IS NOT NULL AND expires_at <= ?", now);
+    this.counts = null;
     const next = sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM log WHERE expires_at IS NOT NULL").toArray()[0]?.at ?? null;
     if (next !== null) await this.ctx.storage.setAlarm(next);
+    this.alarmAt = next;
   }
 
   /**
@@ -110,11 +137,13 @@ export class DebugLog extends DurableObject {
         n++;
       }
     }
+    this.counts = null;
     return n;
   }
 
   clear(): void {
     this.init();
     this.ctx.storage.sql.exec("DELETE FROM log");
+    this.counts = null;
   }
 }

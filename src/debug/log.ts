@@ -15,6 +15,11 @@ import { debugLog } from "./record.ts";
 
 /** Entries sent to the log per round (it keeps its newest few hundred; an RPC carries at most 32 MiB). */
 const PER_ROUND = 100;
+/**
+ * Outside debug and a capture, what dry_run destinations would have been sent is a sample: at most this many
+ * requests per round, so a dry_run destination in production costs a few rows per batch, not one per event.
+ */
+const DRY_SAMPLE = 10;
 const BODY_MAX = 64 * 1024;
 
 const trim = (r: RecordedRequest): RecordedRequest =>
@@ -35,7 +40,9 @@ export async function logRound(cfg: Config, env: Env, exec: ExecutionContext, no
   const state = cfg.debug || !cfg.capture.enabled ? null : await captureNow(env, now);
   const capturedIds = new Set(round.tried.filter((e) => captures(cfg, state, e.name, now)).map((e) => e.event_id));
   const events = round.fresh.filter((e) => capturedIds.has(e.event_id));
-  const requests = round.recorded.filter((r) => r.mode === "dry_run" || r.event_ids.some((id) => capturedIds.has(id)));
+  const captured = round.recorded.filter((r) => r.event_ids.some((id) => capturedIds.has(id)));
+  const dry = cfg.debug ? [] : round.recorded.filter((r) => r.mode === "dry_run" && !r.event_ids.some((id) => capturedIds.has(id))).slice(-DRY_SAMPLE);
+  const requests = [...captured, ...dry];
   // By name: a conversion held for merging is not tried in the round that brought its request.
   const received = round.received.filter((r) => (r.names ?? []).some((n) => captures(cfg, state, n, now)));
   const expiresAt = expiryOf(cfg, now);

@@ -212,6 +212,19 @@ describe("captured entries", () => {
     expect(left).toBe(0);
   });
 
+  it("keep the newest 500 of a kind, trimmed once per hundred inserts rather than on every write", async () => {
+    const name = `trim-${crypto.randomUUID()}`;
+    const stub = testEnv.DEBUG_LOG.get(testEnv.DEBUG_LOG.idFromName(name));
+    for (let i = 0; i < 13; i++) await stub.add("received", Array.from({ length: 50 }, (_, j) => ({ n: i * 50 + j })));
+    const newest = (await stub.list("received", 500)) as { n: number }[];
+    expect(newest).toHaveLength(500);
+    expect(newest[0]!.n).toBe(649);
+    expect(newest.at(-1)!.n).toBe(150);
+    const stored = await runInDurableObject(stub, (_o: DebugLog, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log").one().n);
+    expect(stored).toBeGreaterThanOrEqual(500);
+    expect(stored).toBeLessThanOrEqual(600);
+  });
+
   it("an ended capture captures nothing, whatever the isolate's copy says", () => {
     const loaded = loadConfig(JSON.stringify({ ...production().config }));
     if (!loaded.ok) throw new Error("config");
