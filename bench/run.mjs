@@ -177,7 +177,15 @@ const benchConfig = {
     ga4: { type: "ga4", mode: "dry_run", measurement_id: "G-ABC123XYZ9", api_secret: "BENCH_GA4_SECRET" },
   },
 };
-const secrets = { BENCH_HOOK_SECRET: "bench-hook-secret-0123456789", BENCH_META_TOKEN: "bench-meta-token", BENCH_GA4_SECRET: "bench-ga4-secret" };
+// The secrets a production deployment sets too (dead letters and the archive sealed): measured as deployed.
+const secrets = {
+  BENCH_HOOK_SECRET: "bench-hook-secret-0123456789",
+  BENCH_META_TOKEN: "bench-meta-token",
+  BENCH_GA4_SECRET: "bench-ga4-secret",
+  TAGWIRE_ADMIN_TOKEN: "bench-admin-token-0123456789",
+  TAGWIRE_DEAD_LETTER_KEY: "bench-dead-letter-key-0123456789",
+  TAGWIRE_ARCHIVE_KEY: "bench-archive-key-0123456789",
+};
 
 /**
  * Tagwire's worker options: wrangler.toml's bindings, this run's config and secrets, and the bundle as deployed,
@@ -232,7 +240,11 @@ if (health.status !== "ok" && benchConfig.dedupe) {
   tagwireW = await startWorker(tagwireOptions(false));
   health = await healthOf(tagwireW);
 }
-if (health.status !== "ok") throw new Error(`bench config refused by Tagwire: ${JSON.stringify(health)}`);
+if (health.status !== "ok") {
+  // Say why: the authenticated health names what is missing.
+  const full = await (await fetch(new URL("/k7q/health", tagwireW.url), { headers: { authorization: `Bearer ${secrets.TAGWIRE_ADMIN_TOKEN}` } })).json().catch(() => ({}));
+  throw new Error(`bench config refused by Tagwire: ${JSON.stringify(full)}`);
+}
 servers.push({ name: "Tagwire POST P/e purchase (1 live webhook + 2 dry_run)", short: "tagwire", ...tagwireW, path: "/k7q/e", kind: "purchase", delivered: async () => double.received(HOOK) });
 const webcm = await startWebCM(double.url(GA4), out);
 if (!webcm.unavailable) {
