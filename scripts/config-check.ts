@@ -31,8 +31,11 @@ const { raw, where } = readConfigSource(sourceArgs);
 const show = (f: Finding) => `  ${f.level === "error" ? "✗" : "!"} ${f.path}: ${f.message}`;
 const loaded = parseConfig(raw, where);
 if (!loaded.ok) {
-  console.error(`✗ ${where} is invalid (${loaded.problems.length} problem(s)):\n${formatProblems(loaded.problems)}`);
+  // Unknown keys are said once, by the typo finder with its "did you mean", not also as zod's bare list.
   const typos = keyTypos(raw);
+  const rest = typos.length ? loaded.problems.filter((p) => !p.message.startsWith("unknown key(s):")) : loaded.problems;
+  console.error(`✗ ${where} is invalid (${rest.length + typos.length} problem(s)):`);
+  if (rest.length) console.error(formatProblems(rest));
   if (typos.length) console.error(typos.map(show).join("\n"));
   process.exit(1);
 }

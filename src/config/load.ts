@@ -44,7 +44,10 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: stri
     let message = issue.message;
     const last = String(issue.path[issue.path.length - 1] ?? "");
     const input = (issue as { input?: unknown }).input;
-    if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_format") {
+    if (issue.code === "invalid_type" && input === undefined) {
+      // zod says "expected string, received undefined": for people, the key is simply missing.
+      message = `required: a ${issue.expected}, and it is missing`;
+    } else if (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_format") {
       message += SENSITIVE_KEY.test(last) && typeof input === "string" ? " (value not shown)" : ` (found ${describeFound(input)})`;
     }
     if (issue.code === "unrecognized_keys") message = `unknown key(s): ${issue.keys.join(", ")}`;

@@ -81,5 +81,15 @@ describe("npm run config:check", () => {
     const r = configCheck(CONFIG("session_minuts = 20"), null);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('cookies.session_minuts: unknown key "session_minuts": did you mean "session_minutes"?');
+    // Said once: not also as zod's bare "unknown key(s)" list.
+    expect(r.stderr.match(/session_minuts/g)).toHaveLength(2);
+    expect(r.stderr).not.toContain("unknown key(s)");
+  });
+
+  it("says a missing required key is missing, not that undefined is not a string", () => {
+    const r = configCheck(CONFIG("[vars.TAGWIRE_CONFIG.plan.events.purchase_completed]"), null);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("plan.events.purchase_completed.description: required: a string, and it is missing");
+    expect(r.stderr).not.toContain("received undefined");
   });
 });
