@@ -15,10 +15,14 @@ import { requireOperator } from "./operator.ts";
 /** Conversions listed per request; past this, ask for fewer days. */
 export const RECONCILE_MAX = 5_000;
 const CSV_MAX_BYTES = 5 * 1024 * 1024;
+const KNOWN = new Set(["since", "until", "order_id_column", "amount_column", "date_column", "currency_column"]);
 
 export async function reconcile(request: Request, rc: RouteContext): Promise<Response> {
   await requireOperator(request, rc);
   const p = new URL(request.url).searchParams;
+  // A misspelt parameter must not silently widen or change the comparison.
+  const unknown = [...p.keys()].find((k) => !KNOWN.has(k));
+  if (unknown !== undefined) throw new HttpError(400, "invalid_query", [{ path: unknown, message: `unknown parameter (known: ${[...KNOWN].join(", ")})` }]);
   const { since, until } = dayRange(p, rc.now, 7);
   const cols: CrmColumns = { ...DEFAULT_COLUMNS };
   for (const k of ["order_id", "amount", "date", "currency"] as const) {

@@ -82,3 +82,16 @@ describe("P/admin/counts", () => {
     expect(await refused("/admin/counts?since=2026-02-01&until=2026-13-01", t.config)).toMatchObject({ path: "until" });
   });
 });
+
+describe("P/admin/reconcile", () => {
+  it("answers 400 naming an unknown parameter instead of ignoring it", async () => {
+    const t = ledgerConfig();
+    for (const q of ["sinse=2026-11-01", "since=2026-11-01&order_column=Order"]) {
+      const res = await get(`/admin/reconcile?${q}`, t.config);
+      expect(res.status, q).toBe(400);
+      const path = q.includes("sinse") ? "sinse" : "order_column";
+      expect(((await res.json()) as { details: { path: string; message: string }[] }).details[0]).toMatchObject({ path });
+    }
+    expect((await get("/admin/reconcile?since=2026-11-25&until=2026-11-30&order_id_column=Order", t.config)).status).toBe(200);
+  });
+});
