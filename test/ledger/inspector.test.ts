@@ -189,3 +189,15 @@ describe("a dead letter's reason", () => {
     expect(live.excerpt).toContain("bad payload");
   });
 });
+
+describe("an event without a browser", () => {
+  it("reads as an automated client, not device 'bot' beside 'bot: no' (a backend calling with curl)", async () => {
+    const t = ledgerConfig();
+    const id = `evt_${crypto.randomUUID()}`;
+    const req = await signedRequest({ name: "lead_submitted", event_id: id, properties: { lead_id: "l_srv" } });
+    req.headers.set("user-agent", "curl/8.5.0");
+    expect((await call(req, { config: t.config })).status).toBe(202);
+    const b = (await (await get(`/inspector/event?id=${id}`, t.config)).json()) as { copies: { info: { device: string; bot: string | null } }[] };
+    expect(b.copies[0]!.info).toMatchObject({ device: "automated client (allowed)", bot: null });
+  });
+});
