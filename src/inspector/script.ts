@@ -214,7 +214,11 @@ async function loadAlerts() {
     const on = b.alerts.filter((a) => a.firing);
     const head = h("strong", { class: on.length ? "fire" : "" }, on.length ? "Alerts: " + on.length + " firing" : "Alerts: all clear");
     const last = h("span", { class: "muted" }, " · checked " + (b.last_run ? minute(b.last_run) + " UTC" : "never (the Cron Trigger has not run yet)") + " · window " + b.window_minutes + " min" + (b.webhook ? "" : " · no webhook configured: shown here only") + (b.last_error ? " · last error: " + b.last_error : ""));
-    el.replaceChildren(head, last, on.length ? h("ul", {}, on.map((a) => h("li", { class: "fire" }, a.destination + " · " + a.condition + " since " + minute(a.since) + ": " + a.summary))) : "");
+    // A quiet destination is "all clear" only because its rates were not judged: say so beside it.
+    const unjudged = b.alerts.filter((a) => !a.firing && /^not judged/.test(a.summary || ""));
+    el.replaceChildren(head, last,
+      on.length ? h("ul", {}, on.map((a) => h("li", { class: "fire" }, a.destination + " · " + a.condition + " since " + minute(a.since) + ": " + a.summary))) : "",
+      unjudged.length ? h("div", { class: "muted" }, "not judged yet: " + unjudged.map((a) => a.destination + " " + a.condition + " (" + a.summary.split(";")[0] + ")").join(" · ")) : "");
   } catch (e) {
     el.replaceChildren(h("span", { class: "muted" }, "Alerts: " + e.message));
   }

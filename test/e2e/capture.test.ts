@@ -103,4 +103,20 @@ describe.skipIf(!present && !ci)("capture mode in a real browser (debug = false)
     await page.click("#capture-stop");
     await page.waitForFunction(() => document.querySelector("#capture .state")?.textContent === "Capture: off");
   }, 150_000);
+
+  it("says on the alert strip which rates were not judged (under min_events), beside 'all clear'", async () => {
+    const summary = "not judged: 3 deliveries, under min_events = 10; 100% of deliveries dead-lettered (3 of 3); threshold 5%";
+    await page.route("**/inspector/alerts", (route) =>
+      route.fulfill({
+        contentType: "application/json",
+        body: JSON.stringify({ enabled: true, webhook: false, window_minutes: 60, last_run: Date.now(), last_error: null, alerts: [{ destination: "warehouse", condition: "dead_letter_rate", firing: false, since: Date.now(), summary }] }),
+      }),
+    );
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector("#alerts")?.textContent?.includes("not judged yet"));
+    const strip = (await page.textContent("#alerts"))!;
+    expect(strip).toContain("Alerts: all clear");
+    expect(strip).toContain("not judged yet: warehouse dead_letter_rate (not judged: 3 deliveries, under min_events = 10)");
+    await page.unroute("**/inspector/alerts");
+  }, 60_000);
 });
