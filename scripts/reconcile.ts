@@ -9,45 +9,8 @@
 import { readFileSync } from "node:fs";
 import { cli } from "./cli.ts";
 
-// The endpoint's answer (src/ledger/reconcile.ts), restated here: the Worker's modules need Workers types.
-type Money = Record<string, number>;
-interface DestinationTotals {
-  events: number;
-  delivered: number;
-  delivered_value: Money;
-  estimated_value: Money;
-  not_sent: number;
-  dead: number;
-  pending: number;
-}
-interface ReconcileRow {
-  event_id: string;
-  order_id: string | null;
-  accepted_at: string;
-  value: number | null;
-  currency: string | null;
-  estimated: boolean;
-}
-interface NotCompared {
-  order_id: string;
-  event_id: string;
-  crm: number;
-  crm_currency: string;
-  tagwire: number | null;
-  tagwire_currency: string | null;
-}
-interface CrmComparison {
-  orders: number;
-  value: Money;
-  currency: { column: string | null; assumed: string | null };
-  matched: number;
-  missing_in_tagwire: { order_id: string; amount: number; currency: string | null; date: string }[];
-  missing_in_crm: (ReconcileRow & { delivered_to: string[] })[];
-  value_mismatches: { order_id: string; crm: number; tagwire: number | null; event_id: string; currency: string }[];
-  currency_mismatches: NotCompared[];
-  estimated: NotCompared[];
-  problems: { path: string; message: string }[];
-}
+// The endpoint's answer, as src/ledger/reconcile.ts types it (types only: nothing of the Worker runs here).
+import type { CrmComparison, DestinationTotals, Money, NotCompared, ReconcileRow } from "../src/ledger/reconcile.ts";
 
 const USAGE = `
 npm run reconcile -- --from YYYY-MM-DD --to YYYY-MM-DD [--crm orders.csv] [--url URL] [--json]
