@@ -1,40 +1,10 @@
 /** npm run reconcile: what it asks P/admin/reconcile and what it prints, against a loopback stand-in. */
-import { spawn } from "node:child_process";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { runScript, standIn } from "./standIn.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-const seen: { method: string; url: string; body: string }[] = [];
-let answer: { status: number; body: unknown } = { status: 200, body: {} };
-const server = createServer((req: IncomingMessage, res) => {
-  let body = "";
-  req.on("data", (c) => (body += c));
-  req.on("end", () => {
-    seen.push({ method: req.method!, url: req.url!, body });
-    res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
-  });
-});
-let base = "";
-beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/k7q`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-function run(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, ["--experimental-transform-types", "--no-warnings", "scripts/reconcile.ts", ...args, "--url", base], {
-      cwd: root,
-      env: { PATH: process.env.PATH!, TAGWIRE_ADMIN_TOKEN: "tok_123" },
-    });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stub = standIn();
+const run = (args: string[]) =>
+  runScript(["--experimental-transform-types", "--no-warnings"], ["scripts/reconcile.ts", ...args, "--url", stub.base], { TAGWIRE_ADMIN_TOKEN: "tok_123" });
 
 const totals = (usd: number, eur?: number, est?: number) => ({
   events: 4,
@@ -47,8 +17,8 @@ const totals = (usd: number, eur?: number, est?: number) => ({
 });
 
 it("prints each currency's total apart, estimated values apart, and the currency the CRM's amounts were taken in", async () => {
-  seen.length = 0;
-  answer = {
+  stub.seen.length = 0;
+  stub.answer = {
     status: 200,
     body: {
       since: "2026-11-30",
@@ -82,22 +52,22 @@ it("prints each currency's total apart, estimated values apart, and the currency
 });
 
 it("says what is wrong in its own flags, in one line, and asks nothing when the days are the wrong way round", async () => {
-  seen.length = 0;
+  stub.seen.length = 0;
   const back = await run(["--from", "2026-12-01", "--to", "2026-11-30"]);
   expect(back.code).toBe(2);
   expect(back.stderr.trim()).toBe("reconcile: --from 2026-12-01 is after --to 2026-11-30");
-  expect(seen).toEqual([]);
+  expect(stub.seen).toEqual([]);
 
-  answer = { status: 400, body: { error: "invalid_csv", details: [{ path: "order_id_column", message: 'no column "Order" in the CSV header (Order Number, Total)' }] } };
+  stub.answer = { status: 400, body: { error: "invalid_csv", details: [{ path: "order_id_column", message: 'no column "Order" in the CSV header (Order Number, Total)' }] } };
   const col = await run(["--from", "2026-11-30", "--crm", "test/ledger/fixtures/crm-orders.csv", "--order-column", "Order"]);
   expect(col.code).toBe(1);
   expect(col.stderr.trim()).toBe('reconcile: --order-column: no column "Order" in the CSV header (Order Number, Total)');
 
-  answer = { status: 400, body: { error: "invalid_query", details: [{ path: "since", message: "at most 31 days at once" }] } };
+  stub.answer = { status: 400, body: { error: "invalid_query", details: [{ path: "since", message: "at most 31 days at once" }] } };
   const days = await run(["--from", "2026-01-01", "--to", "2026-11-30"]);
   expect(days.stderr.trim()).toBe("reconcile: --from: at most 31 days at once");
 
-  answer = { status: 401, body: { error: "unauthorized" } };
+  stub.answer = { status: 401, body: { error: "unauthorized" } };
   const auth = await run(["--from", "2026-11-30"]);
   expect(auth.stderr.trim().split("\n")).toHaveLength(1);
   expect(auth.stderr).toContain("TAGWIRE_ADMIN_TOKEN");
