@@ -10,7 +10,7 @@ import type { RecordedRequest } from "../delivery/deliver.ts";
 import type { Env } from "../env.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { captureNow, captures, expiryOf } from "./capture.ts";
-import type { Received } from "./received.ts";
+import type { Received } from "../queue/messages.ts";
 import { debugLog } from "./record.ts";
 
 /** Entries sent to the log per round (it keeps its newest few hundred; an RPC carries at most 32 MiB). */

@@ -8,22 +8,9 @@ import type { Env } from "../env.ts";
 import type { CanonicalEvent } from "../event/canonical.ts";
 import { parseCookies } from "../http/cookies.ts";
 import { VENDOR_COOKIES } from "../identity/visitor.ts";
+import type { Received } from "../queue/messages.ts";
 import { captures, captureSeen } from "./capture.ts";
 
-export interface Received {
-  at: string;
-  method: string;
-  url: string;
-  /** The headers the pipeline reads (never Authorization or Cookie itself). */
-  headers: Record<string, string>;
-  /** Cookies Tagwire reads, with values; any other cookie as "(not read)". */
-  cookies: Record<string, string>;
-  /** The raw body as received (capped); null for GET. */
-  body: string | null;
-  event_ids: string[];
-  /** Their names, so the consumer can tell a captured request even while its conversion is held for merging. */
-  names: string[];
-}
 
 const BODY_MAX = 16 * 1024;
 const HEADERS = ["user-agent", "origin", "referer", "content-type", "accept-language", "sec-gpc", "x-tagwire-source", "x-tagwire-timestamp"];

@@ -7,8 +7,7 @@
 import type { CanonicalEvent } from "../event/canonical.ts";
 import type { Env } from "../env.ts";
 import { HttpError } from "../http/responses.ts";
-import { pack, sendAll, type IngestMessage, type SignedRequest } from "../queue/messages.ts";
-import type { Received } from "../debug/received.ts";
+import { pack, sendAll, type IngestMessage, type Received, type SignedRequest } from "../queue/messages.ts";
 
 export function unavailable(what: string): HttpError {
   return new HttpError(503, "unavailable", [{ path: "", message: `${what} is unavailable; nothing was accepted, retry` }]);

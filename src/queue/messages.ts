@@ -10,7 +10,22 @@
  * ingest by the previous version, so a deploy never drops what it queued.
  */
 import type { CanonicalEvent } from "../event/canonical.ts";
-import type { Received } from "../debug/received.ts";
+
+/** A request as it arrived, kept only for captured events (src/debug/received.ts builds it). */
+export interface Received {
+  at: string;
+  method: string;
+  url: string;
+  /** The headers the pipeline reads (never Authorization or Cookie itself). */
+  headers: Record<string, string>;
+  /** Cookies Tagwire reads, with values; any other cookie as "(not read)". */
+  cookies: Record<string, string>;
+  /** The raw body as received (capped); null for GET. */
+  body: string | null;
+  event_ids: string[];
+  /** Their names, so the consumer can tell a captured request even while its conversion is held for merging. */
+  names: string[];
+}
 
 export interface SignedRequest {
   /** The s2s source name and the canonical signature (lowercase hex): the request's replay key. */

@@ -10,7 +10,7 @@
  */
 import { debugLog } from "../debug/record.ts";
 import type { RecordedRequest } from "../delivery/deliver.ts";
-import type { Received } from "../debug/received.ts";
+import type { Received } from "../queue/messages.ts";
 import type { CanonicalEvent, EventSource } from "../event/canonical.ts";
 import { HttpError, json } from "../http/responses.ts";
 import { inspectorCsp, inspectorPage } from "../inspector/page.ts";
