@@ -215,14 +215,17 @@ describe("captured entries", () => {
   it("keep the newest 500 of a kind, trimmed once per hundred inserts rather than on every write", async () => {
     const name = `trim-${crypto.randomUUID()}`;
     const stub = testEnv.DEBUG_LOG.get(testEnv.DEBUG_LOG.idFromName(name));
-    for (let i = 0; i < 13; i++) await stub.add("received", Array.from({ length: 50 }, (_, j) => ({ n: i * 50 + j })));
+    const stored = () => runInDurableObject(stub, (_o: DebugLog, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log").one().n);
+    for (let i = 0; i < 12; i++) await stub.add("received", Array.from({ length: 50 }, (_, j) => ({ n: i * 50 + j })));
+    // 600 written: within the slack, nothing trimmed yet, and reads still answer only the newest 500.
+    expect(await stored()).toBe(600);
+    const before = (await stub.list("received", 500)) as { n: number }[];
+    expect([before.length, before[0]!.n, before.at(-1)!.n]).toEqual([500, 599, 100]);
+    await stub.add("received", Array.from({ length: 50 }, (_, j) => ({ n: 600 + j })));
+    // Past the slack: trimmed back to the newest 500 in one go.
+    expect(await stored()).toBe(500);
     const newest = (await stub.list("received", 500)) as { n: number }[];
-    expect(newest).toHaveLength(500);
-    expect(newest[0]!.n).toBe(649);
-    expect(newest.at(-1)!.n).toBe(150);
-    const stored = await runInDurableObject(stub, (_o: DebugLog, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log").one().n);
-    expect(stored).toBeGreaterThanOrEqual(500);
-    expect(stored).toBeLessThanOrEqual(600);
+    expect([newest.length, newest[0]!.n, newest.at(-1)!.n]).toEqual([500, 649, 150]);
   });
 
   it("an ended capture captures nothing, whatever the isolate's copy says", () => {
