@@ -5,7 +5,7 @@
  * Calls POST P/admin/backfill until the range is done (each call reads up to 200 archive objects). The admin
  * token comes from the TAGWIRE_ADMIN_TOKEN environment variable, never a flag (docs/archive.md).
  */
-import { adminToken, cli, die } from "./cli.ts";
+import { adminToken, callAdmin, cli, die } from "./cli.ts";
 
 const USAGE = `
 npm run backfill -- --destination NAME --since DATE [--until DATE] [--url URL]
@@ -34,13 +34,8 @@ const total = { objects: 0, events: 0, enqueued: 0, outside_window: 0, unreadabl
 let after;
 do {
   const body = { destination: values.destination, since: values.since, ...(values.until ? { until: values.until } : {}), ...(after ? { after } : {}) };
-  const res = await fetch(`${base}/admin/backfill`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  }).catch((e) => fail(`cannot reach ${base}: ${e.cause?.message ?? e.message}`));
-  const answer = await res.json().catch(() => ({}));
-  if (!res.ok) fail(`${res.status} ${JSON.stringify(answer)}`);
+  const { ok, status, answer } = await callAdmin("backfill", base, "/admin/backfill", { token, body });
+  if (!ok) fail(`${status} ${JSON.stringify(answer)}`);
   for (const k of Object.keys(total)) total[k] += answer[k] ?? 0;
   after = answer.next ?? undefined;
   if (after) console.log(`… ${total.enqueued} queued so far (up to ${after})`);

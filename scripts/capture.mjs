@@ -6,7 +6,7 @@
  * The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable (never a flag: flags end up in
  * shell history). What is captured shows on the inspector's event timelines (docs/ledger.md).
  */
-import { adminToken, cli, die } from "./cli.ts";
+import { adminToken, callAdmin, cli, die } from "./cli.ts";
 
 const USAGE = `
 npm run capture -- --minutes N [--events NAME,NAME] [--url URL]
@@ -50,15 +50,10 @@ if (values.minutes !== undefined) {
 const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(values.url);
 const token = local && !process.env.TAGWIRE_ADMIN_TOKEN ? undefined : adminToken("capture");
 const base = values.url.replace(/\/+$/, "");
-const res = await fetch(`${base}/admin/capture`, {
-  method: body ? "POST" : "GET",
-  headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-  ...(body ? { body: JSON.stringify(body) } : {}),
-}).catch((e) => fail(`cannot reach ${base}: ${e.cause?.message ?? e.message}`, 1));
-const answer = await res.json().catch(() => ({}));
-if (!res.ok) {
+const { ok, status, answer } = await callAdmin("capture", base, "/admin/capture", { token, body, unreachable: 1 });
+if (!ok) {
   const why = (answer.details ?? []).map((d) => `${d.path}: ${d.message}`).join("; ") || JSON.stringify(answer);
-  fail(`${res.status} ${answer.error ?? ""} ${why}`.trim(), 1);
+  fail(`${status} ${answer.error ?? ""} ${why}`.trim(), 1);
 }
 const c = answer.capture;
 for (const w of answer.warnings ?? []) console.warn(`warning: ${w.path}: ${w.message}`);

@@ -52,3 +52,23 @@ export function adminToken(name: string): string {
   if (!token) die(name, "set TAGWIRE_ADMIN_TOKEN to the Worker's admin token");
   return token;
 }
+
+/**
+ * Calls the admin endpoint `path` under the Worker's prefix URL `base`: POST with `body` as JSON, else GET;
+ * the bearer token when there is one. Exits with one line (code `unreachable`) when the Worker cannot be
+ * reached; otherwise answers the status and the JSON answer ({} when the answer is not JSON).
+ */
+export async function callAdmin(
+  name: string,
+  base: string,
+  path: string,
+  o: { token?: string | undefined; body?: unknown; unreachable?: number } = {},
+): Promise<{ ok: boolean; status: number; answer: Record<string, any> }> {
+  const headers: Record<string, string> = {};
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.body !== undefined) headers["content-type"] = "application/json";
+  const init: RequestInit = o.body === undefined ? { headers } : { method: "POST", headers, body: JSON.stringify(o.body) };
+  const res = await fetch(`${base}${path}`, init).catch((e: Error & { cause?: Error }) => die(name, `cannot reach ${base}: ${e.cause?.message ?? e.message}`, o.unreachable ?? 2));
+  const answer = (await res.json().catch(() => ({}))) as Record<string, any>;
+  return { ok: res.ok, status: res.status, answer };
+}

@@ -5,7 +5,7 @@
  * The admin token comes from the TAGWIRE_ADMIN_TOKEN environment variable (never a flag: flags end up in
  * shell history). Prints what was removed and what cannot be (docs/identity.md).
  */
-import { adminToken, cli, die } from "./cli.ts";
+import { adminToken, callAdmin, cli, die } from "./cli.ts";
 
 const USAGE = `
 npm run erase -- --user-id ID | --email ADDRESS [--phone +14155550100] [--anonymous-id ID] [--url URL]
@@ -36,13 +36,8 @@ const body = {
 if (Object.keys(body).length === 0) fail("give --user-id or --email (or --phone, --anonymous-id)");
 
 const base = values.url.replace(/\/+$/, "");
-const res = await fetch(`${base}/admin/erase`, {
-  method: "POST",
-  headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-  body: JSON.stringify(body),
-}).catch((e) => fail(`cannot reach ${base}: ${e.cause?.message ?? e.message}`));
-const answer = await res.json().catch(() => ({}));
-if (!res.ok) fail(`${res.status} ${JSON.stringify(answer)}`);
+const { ok, status, answer } = await callAdmin("erase", base, "/admin/erase", { token, body });
+if (!ok) fail(`${status} ${JSON.stringify(answer)}`);
 const e = answer.erased;
 console.log(`erased: ${e.identity_graph} graph node(s), ${e.dedupe_holds} held event(s), ${e.dead_letters} dead letter(s), ${e.debug_log} debug log entr(ies), ${e.ledger_events ?? 0} ledger event(s), ${e.archive_events ?? 0} archived event(s)`);
 console.log("not erasable here:");

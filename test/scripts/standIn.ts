@@ -16,15 +16,24 @@ export interface Seen {
   body: string;
 }
 
-/** Starts the stand-in for the test file (beforeAll/afterAll); `base` is its prefix URL once started. */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Starts the stand-in for the test file (beforeAll/afterAll); `base` is its prefix URL once started. `answer`
+ * is what every request gets, or a function of the requests seen so far (the current one last).
+ */
 export function standIn() {
-  const s = { seen: [] as Seen[], answer: { status: 200, body: {} as unknown }, base: "" };
+  const s = { seen: [] as Seen[], answer: { status: 200, body: {} } as Answer | ((seen: Seen[]) => Answer), base: "" };
   const server = createServer((req: IncomingMessage, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       s.seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
-      res.writeHead(s.answer.status, { "content-type": "application/json" }).end(JSON.stringify(s.answer.body));
+      const a = typeof s.answer === "function" ? s.answer(s.seen) : s.answer;
+      res.writeHead(a.status, { "content-type": "application/json" }).end(JSON.stringify(a.body));
     });
   });
   beforeAll(async () => {
