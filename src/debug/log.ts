@@ -44,7 +44,7 @@ export async function logRound(cfg: Config, env: Env, exec: ExecutionContext, no
   const dry = cfg.debug ? [] : round.recorded.filter((r) => r.mode === "dry_run" && !r.event_ids.some((id) => capturedIds.has(id))).slice(-DRY_SAMPLE);
   const requests = [...captured, ...dry];
   // By name: a conversion held for merging is not tried in the round that brought its request.
-  const received = round.received.filter((r) => (r.names ?? []).some((n) => captures(cfg, state, n, now)));
+  const received = round.received.filter((r) => r.names.some((n) => captures(cfg, state, n, now)));
   const expiresAt = expiryOf(cfg, now);
   const kept = <T extends object>(items: readonly T[]): T[] =>
     items.slice(-PER_ROUND).map((i) => (expiresAt === null ? i : { ...i, kept_until: new Date(expiresAt).toISOString() }));
